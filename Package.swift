@@ -1,0 +1,96 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "keyward",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "keyward", targets: ["keyward"]),
+        .library(name: "KeywardCore", targets: ["KeywardCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: key format, records, lifecycle, verification, audit chain. No I/O.
+        .target(
+            name: "KeywardCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Persistence on SQLKit: SQLite (embedded default) and, later, PostgreSQL share one code path.
+        .target(
+            name: "KeywardStore",
+            dependencies: [
+                "KeywardCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Secret detection over byte sources; needs no database. Rules ship as data in Resources.
+        .target(
+            name: "KeywardScan",
+            dependencies: ["KeywardCore"],
+            resources: [.copy("Resources")]
+        ),
+        // Other systems' exports (AWS, GCP, GitHub, CSV, JSON) turned into inventory records.
+        .target(
+            name: "KeywardImport",
+            dependencies: ["KeywardCore"]
+        ),
+        // Policy as code: YAML policies evaluated over the inventory into findings.
+        .target(
+            name: "KeywardPolicy",
+            dependencies: ["KeywardCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // HTTP API on Hummingbird.
+        .target(
+            name: "KeywardServer",
+            dependencies: [
+                "KeywardCore", "KeywardStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        // Typed client for the HTTP API, used by the CLI, drills and end-to-end tests.
+        .target(
+            name: "KeywardClient",
+            dependencies: [
+                "KeywardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "keyward",
+            dependencies: [
+                "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardScan", "KeywardImport", "KeywardPolicy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
+        .testTarget(name: "KeywardStoreTests", dependencies: ["KeywardStore"]),
+        .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
+        .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
+        .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
+        .testTarget(
+            name: "KeywardServerTests",
+            dependencies: [
+                "KeywardServer", "KeywardStore", "KeywardClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

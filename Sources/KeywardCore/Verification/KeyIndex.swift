@@ -1,0 +1,97 @@
+import Synchronization
+
+/// The in-memory map from key hash to key that answers every verification.
+///
+/// Split into 64 shards, each behind its own lock, so that verifications on two cores rarely
+/// meet on the same lock and a bulk update (offboarding thousands of keys) holds no lock for long.
+/// Strings and scope sets are interned: keys that share an owner or a scope list share storage.
+public final class KeyIndex: Sendable {
+    static let shardCount = 64
+    private let shards: [Shard]
+    private let interned = Mutex(Interner())
+
+    public init() {
+        shards = (0..<KeyIndex.shardCount).map { _ in Shard() }
+    }
+    static func shardIndex(_ hash: KeyHash) -> Int { Int(truncatingIfNeeded: hash.w1 & UInt64(shardCount - 1)) }
+
+    public func lookup(_ hash: KeyHash) -> IndexedKey? {
+        shards[KeyIndex.shardIndex(hash)].entries.withLock { $0[hash] }
+    }
+
+    /// Adds or updates the entry for a record; state changes apply in place, configuration
+    /// changes replace the entry (its pending usage stays on the ledger and is still flushed).
+    public func upsert(_ record: KeyRecord, now: Timestamp) {
+        let shard = shards[KeyIndex.shardIndex(record.hash)]
+        if let existing = shard.entries.withLock({ $0[record.hash] }), existing.hasSameConfiguration(as: record) {
+            existing.update(from: record)
+            return
+        }
+        let entry = makeEntry(record, now: now)
+        shard.entries.withLock { $0[record.hash] = entry }
+    }
+
+    /// Loads many records at once (start-up, resynchronisation), grouping them by shard.
+    public func load(_ records: some Sequence<KeyRecord>, now: Timestamp) {
+        var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
+        for record in records {
+            grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
+        }
+        for (index, entries) in grouped.enumerated() where !entries.isEmpty {
+            shards[index].entries.withLock { shard in
+                shard.reserveCapacity(shard.count + entries.count)
+                shard.merge(entries) { _, new in new }
+            }
+        }
+    }
+
+    /// Replaces the whole contents (after a change feed was lost and the store re-read).
+    public func replaceAll(with records: some Sequence<KeyRecord>, now: Timestamp) {
+        var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
+        for record in records {
+            grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
+        }
+        for (index, entries) in grouped.enumerated() {
+            shards[index].entries.withLock { $0 = entries }
+        }
+    }
+
+    public func remove(_ hash: KeyHash) {
+        _ = shards[KeyIndex.shardIndex(hash)].entries.withLock { $0.removeValue(forKey: hash) }
+    }
+
+    public var count: Int { shards.reduce(0) { total, shard in total + shard.entries.withLock { $0.count } } }
+
+    private func makeEntry(_ record: KeyRecord, now: Timestamp) -> IndexedKey {
+        let (owner, environment, scopes) = interned.withLock { interner in
+            (interner.intern(record.owner), interner.intern(record.environment), interner.intern(scopes: record.scopes))
+        }
+        return IndexedKey(
+            record: record, owner: owner, environment: environment, scopes: scopes,
+            restrictions: KeyRestrictions(record: record, now: now)
+        )
+    }
+}
+
+final class Shard: Sendable {
+    let entries = Mutex<[KeyHash: IndexedKey]>([:])
+}
+
+/// Shares one copy of each distinct string and scope list among index entries.
+struct Interner {
+    private var strings: Set<String> = []
+    private var scopeSets: [[String]: ScopeSet] = [:]
+
+    mutating func intern(_ value: String) -> String {
+        if let existing = strings.firstIndex(of: value) { return strings[existing] }
+        strings.insert(value)
+        return value
+    }
+
+    mutating func intern(scopes: [String]) -> ScopeSet {
+        if let existing = scopeSets[scopes] { return existing }
+        let set = ScopeSet(normalized: scopes)
+        scopeSets[scopes] = set
+        return set
+    }
+}

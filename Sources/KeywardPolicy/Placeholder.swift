@@ -1,0 +1,2 @@
+import KeywardCore
+import Yams

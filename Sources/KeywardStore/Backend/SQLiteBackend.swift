@@ -1,0 +1,100 @@
+import Logging
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The embedded default: one SQLite file in WAL mode.
+///
+/// Writes go through one connection, one transaction at a time (SQLite allows one writer
+/// anyway; queuing here instead of on SQLite's busy lock keeps waiting fair and cheap). Reads use
+/// a second connection, which WAL lets run alongside a write and see the last committed state.
+///
+/// Durability: `synchronous=NORMAL` in WAL mode means a commit is in the WAL (in the kernel's
+/// page cache) before it is acknowledged, so a killed process loses nothing it acknowledged;
+/// `synchronous=FULL` (``Durability/full``) also survives power loss, at one fsync per commit.
+public final class SQLiteBackend: SQLBackend {
+    public enum Durability: String, Sendable {
+        case normal, full
+    }
+
+    public let flavor = SQLFlavor.sqlite
+    public let path: String
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncSerialLock()
+    private let readLock = AsyncSerialLock()
+
+    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+    }
+
+    public static func open(path: String, durability: Durability = .normal, logger: Logger = Logger(label: "keyward.sqlite")) async throws -> SQLiteBackend {
+        let writer: SQLiteConnection
+        do {
+            writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw StoreError.cannotOpen("cannot open SQLite database at \(path): \(error)")
+        }
+        do {
+            let db = writer.sql()
+            // busy_timeout replaces sqlite-nio's spinning busy handler with a sleeping one, for
+            // when another process (keyward audit verify, a second CLI) holds the file briefly.
+            try await db.raw("PRAGMA busy_timeout = 10000").run()
+            let mode = try await db.raw("PRAGMA journal_mode = WAL").first()?.decode(column: "journal_mode", as: String.self)
+            guard mode?.lowercased() == "wal" else {
+                throw StoreError.cannotOpen("SQLite at \(path) refused WAL mode (got \(mode ?? "nothing")); is it on a network filesystem?")
+            }
+            try await db.raw("PRAGMA synchronous = \(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
+            try await db.raw("PRAGMA foreign_keys = ON").run()
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
+            return SQLiteBackend(path: path, writer: writer, reader: reader)
+        } catch let error as StoreError {
+            try? await writer.close()
+            throw error
+        } catch {
+            try? await writer.close()
+            throw StoreError.cannotOpen("cannot prepare SQLite database at \(path): \(error)")
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = writer.sql()
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await readLock.withLock {
+            let db = reader.sql()
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws {
+        try await writeLock.withLock {
+            try? await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            try await reader.close()
+            try await writer.close()
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import KeywardCore
+import Logging
+import SQLKit
+
+/// keyward's persistence: keys, audit log, usage and settings on SQLite or PostgreSQL.
+///
+/// Every method that changes a key also appends its audit events in the same transaction, so
+/// the log and the data cannot disagree. Methods take and return Core types; SQL stays here.
+public final class SQLStore: Sendable {
+    public let backend: any SQLBackend
+    public let logger: Logger
+
+    public init(backend: any SQLBackend, logger: Logger = Logger(label: "keyward.store")) {
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the embedded SQLite store at `path`, creating and migrating it as needed.
+    public static func openSQLite(path: String, durability: SQLiteBackend.Durability = .normal, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
+        let backend = try await SQLiteBackend.open(path: path, durability: durability, logger: logger)
+        let store = SQLStore(backend: backend, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await backend.close()
+            throw error
+        }
+        return store
+    }
+
+    public func migrate() async throws {
+        try await Migrations.apply(on: backend)
+    }
+
+    public func close() async throws {
+        try await backend.close()
+    }
+
+    // MARK: settings
+
+    public func setting(_ name: String) async throws -> String? {
+        try await backend.read { db in
+            try await db.raw("SELECT value FROM settings WHERE name = \(bind: name)").first()?.decode(column: "value", as: String.self)
+        }
+    }
+
+    static func setSetting(_ name: String, _ value: String, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM settings WHERE name = \(bind: name)").run()
+        try await db.raw("INSERT INTO settings (name, value) VALUES (\(bind: name), \(bind: value))").run()
+    }
+
+    static func setting(_ name: String, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT value FROM settings WHERE name = \(bind: name)").first()?.decode(column: "value", as: String.self)
+    }
+}
