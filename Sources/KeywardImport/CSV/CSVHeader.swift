@@ -1,0 +1,89 @@
+/// The header row of a CSV file: column names to positions, matched case-insensitively and
+/// ignoring surrounding spaces, so `User`, ` user` and `user` are one column.
+public struct CSVHeader: Sendable {
+    public let names: [String]
+    private let positions: [String: Int]
+
+    public init(_ record: CSVRecord) {
+        names = record.fields
+        var positions: [String: Int] = [:]
+        for (index, name) in record.fields.enumerated() {
+            let key = CSVHeader.normalize(name)
+            if positions[key] == nil { positions[key] = index }
+        }
+        self.positions = positions
+    }
+
+    static func normalize(_ name: String) -> String { normalizeSpaces(name).lowercased() }
+
+    public func position(of column: String) -> Int? { positions[CSVHeader.normalize(column)] }
+
+    /// Fails the whole import when a required column is missing: without it no row can be read
+    /// correctly, so importing "the rest" would be wrong.
+    public func require(_ columns: [String], file: String, line: Int) throws {
+        for column in columns where position(of: column) == nil {
+            throw ImportError(file: file, line: line, field: column,
+                              message: "required column is missing (the header has: \(names.joined(separator: ", ")))")
+        }
+    }
+}
+
+/// A data row read through its header.
+public struct CSVRow {
+    public let record: CSVRecord
+    public let header: CSVHeader
+
+    public var line: Int { record.line }
+
+    /// The trimmed value of `column`, or nil when the column is absent or the value empty.
+    public subscript(column: String) -> String? {
+        guard let position = header.position(of: column), position < record.fields.count else { return nil }
+        let value = record.fields[position]
+        if value.isEmpty { return nil }
+        guard value.first == " " || value.last == " " else { return value }
+        let trimmed = CSVHeader.normalizeSpaces(value)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+extension CSVHeader {
+    /// The value without leading or trailing spaces (exports pad cells by hand-editing).
+    static func normalizeSpaces(_ value: String) -> String {
+        guard let first = value.firstIndex(where: { $0 != " " }), let last = value.lastIndex(where: { $0 != " " }) else { return "" }
+        return String(value[first...last])
+    }
+}
+
+/// Reads a CSV source: the first record is the header, every later one a row. A row whose field
+/// count differs from the header's is handed to `mismatched` rather than guessed at.
+public enum CSVReader {
+    public static func read<Source: ByteSource>(
+        _ source: inout Source, file: String,
+        header onHeader: (CSVHeader, Int) throws -> Void,
+        row onRow: (CSVRow) throws -> Void,
+        mismatched: (CSVRecord, Int) throws -> Void
+    ) throws {
+        var parser = CSVParser(file: file)
+        var header: CSVHeader?
+        func handle(_ record: CSVRecord) throws {
+            guard let header else {
+                let parsed = CSVHeader(record)
+                header = parsed
+                try onHeader(parsed, record.line)
+                return
+            }
+            if record.fields.count == header.names.count {
+                try onRow(CSVRow(record: record, header: header))
+            } else {
+                try mismatched(record, header.names.count)
+            }
+        }
+        while let chunk = try source.nextChunk() {
+            try parser.feed(chunk, emit: handle)
+        }
+        try parser.finish(emit: handle)
+        if header == nil {
+            throw ImportError(file: file, line: 1, field: nil, message: "the file is empty: expected a header row")
+        }
+    }
+}

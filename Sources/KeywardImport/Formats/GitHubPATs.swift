@@ -1,0 +1,52 @@
+import KeywardCore
+
+/// GitHub `GET /orgs/{org}/personal-access-tokens`: an array of fine-grained tokens granted to
+/// the organisation (`id`, `owner.login`, `repository_selection`, `permissions`,
+/// `access_granted_at`, `token_expired`, `token_expires_at`, `token_last_used_at`). Permissions
+/// become scopes such as `repository:contents:write`; `repository_selection: all` adds
+/// `repositories:all`, which the default policy treats as a wildcard.
+struct GitHubPATs {
+    func run(_ bytes: [UInt8], context: inout ImportContext) throws -> ImportResult {
+        let elements = try JSONRecords.elements(of: bytes, member: nil, file: context.file)
+        JSONRecords.each(elements, identity: { try? $0["owner"]?.string("login") }, context: &context) { element, context throws(RowProblem) in
+            let id = try element.requiredString("id")
+            guard let ownerNode = element["owner"], ownerNode.object != nil else { throw RowProblem(field: "owner", reason: "is missing") }
+            let login = try ownerNode.string("login")
+            guard let login else { throw RowProblem(field: "owner.login", reason: "is missing") }
+            let selection = try element.string("repository_selection")
+            var scopes = try GitHubPATs.scopes(from: element["permissions"])
+            if selection == "all" { scopes.append("repositories:all") }
+            var attributes: [String: String] = [:]
+            if let selection { attributes["repository_selection"] = selection }
+            if let tokenID = try element.string("token_id") { attributes["token_id"] = tokenID }
+            let expired = try element.bool("token_expired") ?? false
+            let tokenName = try element.string("token_name")
+            let granted = try element.time("access_granted_at")
+            context.accept(InventoryRecord(
+                naturalKey: "github:personal_access_token:\(id)", provider: .github, kind: .personalAccessToken,
+                externalID: id, identity: login, name: tokenName ?? "\(login) token \(id)", owner: login,
+                scopes: scopes.sorted(), createdAt: granted, lastRotatedAt: granted, lastUsedAt: try element.time("token_last_used_at"),
+                expiresAt: try element.time("token_expires_at"), status: expired ? .expired : .active,
+                attributes: attributes, firstSeenAt: context.now), line: element.line)
+        }
+        let scope = DisappearanceScope(providers: [.github], kinds: [.personalAccessToken], source: ImportKind.githubPATs.rawValue)
+        return context.finish(scope: scope, findingRules: [])
+    }
+
+    /// `{"repository": {"contents": "write"}, "organization": {...}}` → `repository:contents:write`.
+    static func scopes(from node: LocatedJSON?) throws(RowProblem) -> [String] {
+        guard let node, !node.isNull else { return [] }
+        guard let groups = node.object else { throw RowProblem(field: "permissions", reason: "expected an object") }
+        var scopes: [String] = []
+        for (group, permissions) in groups {
+            guard let entries = permissions.object else { continue }
+            for (permission, access) in entries {
+                guard case .string(let level) = access.value else {
+                    throw RowProblem(field: "permissions.\(group).\(permission)", reason: "expected read, write or admin")
+                }
+                scopes.append("\(group):\(permission):\(level)")
+            }
+        }
+        return scopes
+    }
+}
