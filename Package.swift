@@ -51,11 +51,16 @@ let package = Package(
             name: "KeywardPolicy",
             dependencies: ["KeywardCore", .product(name: "Yams", package: "Yams")]
         ),
+        // The JSON shapes of the HTTP API, shared by server and client.
+        .target(
+            name: "KeywardAPI",
+            dependencies: ["KeywardCore"]
+        ),
         // HTTP API on Hummingbird.
         .target(
             name: "KeywardServer",
             dependencies: [
-                "KeywardCore", "KeywardStore",
+                "KeywardCore", "KeywardStore", "KeywardAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,16 +71,17 @@ let package = Package(
         .target(
             name: "KeywardClient",
             dependencies: [
-                "KeywardCore",
+                "KeywardCore", "KeywardAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
             name: "keyward",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardScan", "KeywardImport", "KeywardPolicy",
+                "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
@@ -86,11 +92,11 @@ let package = Package(
         .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardStore", "KeywardClient",
+                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient"]),
+        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -92,3 +92,14 @@ public final class KeyRestrictions: Sendable {
         return allowedNetworks.contains { $0.contains(address) }
     }
 }
+
+extension IndexedKey {
+    /// Uses counted since the last flush.
+    public var unflushedUses: Int64 { pendingUses.load(ordering: .relaxed) }
+
+    /// The last use seen by this node, if any since start.
+    public var unflushedLastUsed: Timestamp? {
+        let value = lastUsedMillis.load(ordering: .relaxed)
+        return value == 0 ? nil : Timestamp(millisecondsSinceEpoch: value)
+    }
+}

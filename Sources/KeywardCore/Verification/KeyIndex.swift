@@ -31,29 +31,38 @@ public final class KeyIndex: Sendable {
         shard.entries.withLock { $0[record.hash] = entry }
     }
 
-    /// Loads many records at once (start-up, resynchronisation), grouping them by shard.
-    public func load(_ records: some Sequence<KeyRecord>, now: Timestamp) {
-        var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
+    /// Entries built outside the locks, to be installed in one step (start-up, resynchronisation).
+    public struct Batch: Sendable {
+        fileprivate var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
+        public fileprivate(set) var count = 0
+        public init() {}
+    }
+
+    public func add(_ records: some Sequence<KeyRecord>, to batch: inout Batch, now: Timestamp) {
         for record in records {
-            grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
+            batch.grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
+            batch.count += 1
         }
-        for (index, entries) in grouped.enumerated() where !entries.isEmpty {
+    }
+
+    /// Installs a batch. With `replacing`, each shard's contents become exactly the batch's
+    /// (keys missing from the batch disappear); otherwise the batch is merged in.
+    public func install(_ batch: Batch, replacing: Bool) {
+        for (index, entries) in batch.grouped.enumerated() {
             shards[index].entries.withLock { shard in
-                shard.reserveCapacity(shard.count + entries.count)
-                shard.merge(entries) { _, new in new }
+                if replacing {
+                    shard = entries
+                } else {
+                    shard.merge(entries) { _, new in new }
+                }
             }
         }
     }
 
-    /// Replaces the whole contents (after a change feed was lost and the store re-read).
-    public func replaceAll(with records: some Sequence<KeyRecord>, now: Timestamp) {
-        var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
-        for record in records {
-            grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
-        }
-        for (index, entries) in grouped.enumerated() {
-            shards[index].entries.withLock { $0 = entries }
-        }
+    public func load(_ records: some Sequence<KeyRecord>, now: Timestamp) {
+        var batch = Batch()
+        add(records, to: &batch, now: now)
+        install(batch, replacing: false)
     }
 
     public func remove(_ hash: KeyHash) {

@@ -1,0 +1,55 @@
+import Hummingbird
+import KeywardAPI
+import KeywardCore
+import KeywardStore
+import Logging
+import ServiceLifecycle
+
+/// Assembles the HTTP application of a node: the route list, the router, and the background
+/// services that run beside the server.
+public enum KeywardApplication {
+    /// Every route the server answers, in one list (also read by the OpenAPI conformance test).
+    public static func routes(_ node: KeywardNode) -> [APIRoute] {
+        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node)
+    }
+
+    public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
+        let router = Router(context: KeywardRequestContext.self)
+        router.add(middleware: APIErrorMiddleware())
+        let authenticator = node.authenticator
+        let maxBody = node.configuration.maxBodyBytes
+        for route in routes(node) {
+            let handler = route.handler
+            let scope = route.scope
+            router.on(RouterPath(route.routerPath), method: route.method) { request, context in
+                var context = context
+                context.maxUploadSize = maxBody
+                if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
+                    throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is \(length) bytes; the limit is \(maxBody)")
+                }
+                let principal = try await scope.asyncMap { try await authenticator.authenticate(request, context: context, scope: $0) }
+                return try await handler(request, context, principal)
+            }
+        }
+        return router
+    }
+
+    /// The application for `keyward serve`, with the usage flusher as a companion service.
+    public static func application(_ node: KeywardNode, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let configuration = node.configuration
+        return Application(
+            router: router(node),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keyward"),
+            services: [UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds))],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: node.logger
+        )
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

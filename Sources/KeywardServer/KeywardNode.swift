@@ -1,0 +1,69 @@
+import KeywardAPI
+import KeywardCore
+import KeywardStore
+import Logging
+
+/// One running keyward node: the store, the verify index kept in step with it, the key
+/// service, and the authenticator. The HTTP layer and the background services share it.
+public final class KeywardNode: Sendable {
+    public let configuration: ServerConfiguration
+    public let store: SQLStore
+    public let verifier: Verifier
+    public let keys: KeyService
+    public let authenticator: Authenticator
+    public let clock: any WallClock
+    public let logger: Logger
+
+    /// Builds a node on an open store and loads every key into the verify index.
+    public init(store: SQLStore, configuration: ServerConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {
+        let format = try KeyFormat(prefix: configuration.keyPrefix)
+        let lifecycle = try KeyLifecycle(format: format, environments: configuration.environments)
+        let verifier = Verifier(format: format, clock: clock)
+        self.configuration = configuration
+        self.store = store
+        self.verifier = verifier
+        self.clock = clock
+        self.logger = logger
+        self.keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
+            let now = clock.now()
+            for record in records { verifier.index.upsert(record, now: now) }
+        }
+        self.authenticator = Authenticator(
+            verifier: verifier,
+            throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)
+        )
+        try await reloadIndex()
+    }
+
+    /// Reads every key from the store into the verify index.
+    public func reloadIndex() async throws {
+        let now = clock.now()
+        var batch = KeyIndex.Batch()
+        let index = verifier.index
+        try await store.forEachKeyPage { page in index.add(page, to: &batch, now: now) }
+        index.install(batch, replacing: true)
+        logger.info("verify index loaded", metadata: ["keys": .stringConvertible(batch.count)])
+    }
+
+    /// Writes usage counted since the last flush. Failed writes are kept for the next flush.
+    @discardableResult
+    public func flushUsage() async -> Int {
+        let deltas = verifier.ledger.drain()
+        guard !deltas.isEmpty else { return 0 }
+        do {
+            try await store.recordUsage(deltas)
+            return deltas.count
+        } catch {
+            verifier.ledger.restore(deltas)
+            logger.error("usage flush failed; will retry", metadata: ["keys": .stringConvertible(deltas.count), "error": .string("\(error)")])
+            return 0
+        }
+    }
+
+    /// The key object with usage not yet flushed folded in, so a key used a moment ago shows it.
+    public func present(_ record: KeyRecord) -> KeyObject {
+        let now = clock.now()
+        let entry = verifier.index.lookup(record.hash)
+        return KeyObject(record, now: now, pendingUses: entry?.unflushedUses ?? 0, pendingLastUsed: entry?.unflushedLastUsed)
+    }
+}

@@ -1,0 +1,58 @@
+import Hummingbird
+import KeywardAPI
+import KeywardCore
+
+/// One route of the API as data: method, path in OpenAPI form, the scope it needs, and the
+/// handler. The router is built from this list, and a test checks the OpenAPI document against
+/// the same list, so a route cannot ship undocumented.
+public struct APIRoute: Sendable {
+    public typealias Handler = @Sendable (Request, KeywardRequestContext, Principal?) async throws -> Response
+
+    public let method: HTTPRequest.Method
+    /// `/v1/keys/{id}` (OpenAPI form).
+    public let path: String
+    /// The scope a credential needs; nil for public routes.
+    public let scope: String?
+    let handler: Handler
+
+    init(_ method: HTTPRequest.Method, _ path: String, scope: String?, handler: @escaping Handler) {
+        self.method = method
+        self.path = path
+        self.scope = scope
+        self.handler = handler
+    }
+
+    /// `/v1/keys/:id` (Hummingbird form).
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : String(segment)
+        }.joined(separator: "/")
+    }
+}
+
+extension Request {
+    /// A query parameter, bounded in length so a huge query cannot reach the store.
+    func query(_ name: String, maximumLength: Int = 256) throws -> String? {
+        guard let value = uri.queryParameters[Substring(name)] else { return nil }
+        guard value.count <= maximumLength else {
+            throw APIError.badRequest("query parameter '\(name)' must be at most \(maximumLength) characters")
+        }
+        return String(value)
+    }
+
+    func intQuery(_ name: String) throws -> Int? {
+        guard let text = try query(name, maximumLength: 20) else { return nil }
+        guard let value = Int(text) else { throw APIError.badRequest("query parameter '\(name)' must be an integer, got \"\(text)\"") }
+        return value
+    }
+}
+
+extension KeywardRequestContext {
+    func keyID() throws -> KeyID {
+        let text = parameters.get("id") ?? ""
+        guard let id = KeyID(text) else {
+            throw APIError.notFound("no key with id \"\(text.prefix(64))\" (ids look like key_ followed by 22 letters and digits)")
+        }
+        return id
+    }
+}

@@ -1,0 +1,94 @@
+import Hummingbird
+import KeywardAPI
+import KeywardCore
+import KeywardStore
+
+/// `/v1/keys…` and `/v1/revocations`: issue, list, show, rotate, revoke, disable, enable, look up.
+enum KeyRoutes {
+    static func routes(_ node: KeywardNode) -> [APIRoute] {
+        let keys = node.keys
+        return [
+            APIRoute(.post, "/v1/keys", scope: Scope.write) { request, context, principal in
+                let body = try await JSONBody.decode(IssueRequest.self, from: request, context: context, allowed: [
+                    "name", "owner", "scopes", "environment", "expires_at", "ttl_seconds", "meta", "rate_limit", "allowed_cidrs",
+                ])
+                let issued = try await keys.issue(body, by: principal!)
+                return try JSONBody.response(IssuedKeyObject(key: issued.plaintext.reveal(), object: node.present(issued.record)), status: .created)
+            },
+            APIRoute(.get, "/v1/keys", scope: Scope.read) { request, _, _ in
+                var filter = KeyFilter()
+                filter.owner = try request.query("owner")
+                filter.environment = try request.query("environment")
+                if let status = try request.query("status") {
+                    guard let parsed = KeyStatus(rawValue: status) else {
+                        throw APIError.badRequest("status must be one of \(KeyStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(status)\"")
+                    }
+                    filter.status = parsed
+                }
+                filter.limit = try request.intQuery("limit") ?? KeyFilter.defaultLimit
+                filter.cursor = try request.query("cursor")
+                let page = try await keys.list(filter)
+                return try JSONBody.response(KeyListObject(keys: page.keys.map(node.present), nextCursor: page.nextCursor))
+            },
+            APIRoute(.get, "/v1/keys/{id}", scope: Scope.read) { _, context, _ in
+                try JSONBody.response(node.present(try await keys.key(id: context.keyID())))
+            },
+            APIRoute(.post, "/v1/keys/{id}/rotate", scope: Scope.write) { request, context, principal in
+                let id = try context.keyID()
+                let body = try await optionalBody(RotateBody.self, request, context, allowed: ["grace_seconds"])
+                let rotation = try await keys.rotate(id: id, graceSeconds: body?.graceSeconds, by: principal!)
+                let retired = node.present(rotation.retired)
+                return try JSONBody.response(
+                    IssuedKeyObject(
+                        key: rotation.successor.plaintext.reveal(), object: node.present(rotation.successor.record),
+                        replaces: .init(id: retired.id, status: retired.status, expiresAt: retired.expiresAt)
+                    ),
+                    status: .created
+                )
+            },
+            APIRoute(.post, "/v1/keys/{id}/revoke", scope: Scope.write) { request, context, principal in
+                let id = try context.keyID()
+                let body = try await optionalBody(RevokeBody.self, request, context, allowed: ["reason", "source"])
+                var details: [String: JSONValue] = [:]
+                if let source = body?.source {
+                    try RecordLimits.checkMeta(source)
+                    details["found_at"] = .object(source)
+                }
+                return try JSONBody.response(node.present(try await keys.revoke(id: id, reason: body?.reason, by: principal!, details: details)))
+            },
+            APIRoute(.post, "/v1/keys/{id}/disable", scope: Scope.write) { _, context, principal in
+                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), true, by: principal!)))
+            },
+            APIRoute(.post, "/v1/keys/{id}/enable", scope: Scope.write) { _, context, principal in
+                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), false, by: principal!)))
+            },
+            APIRoute(.post, "/v1/keys/lookup", scope: Scope.read) { request, context, _ in
+                let body = try await JSONBody.decode(LookupBody.self, from: request, context: context, allowed: ["hashes"])
+                guard body.hashes.count <= 1000 else { throw APIError.badRequest("at most 1000 hashes per lookup, got \(body.hashes.count)") }
+                let now = node.clock.now()
+                var matches: [LookupResult.Match] = []
+                for text in body.hashes {
+                    guard let hash = KeyHash(hex: text) else {
+                        throw APIError.badRequest("'\(text.prefix(70))' is not a SHA-256 hex digest (64 hex characters)")
+                    }
+                    if let record = try await node.store.key(hash: hash) {
+                        matches.append(.init(hash: hash.hex, keyID: record.id.description, status: record.status(at: now), owner: record.owner, name: record.name))
+                    }
+                }
+                return try JSONBody.response(LookupResult(matches: matches))
+            },
+            APIRoute(.post, "/v1/revocations", scope: Scope.write) { request, context, principal in
+                let body = try await JSONBody.decode(BulkRevokeBody.self, from: request, context: context, allowed: ["owner", "reason"])
+                let revoked = try await keys.revokeAll(owner: body.owner, reason: body.reason, by: principal!)
+                return try JSONBody.response(BulkRevokeResult(owner: body.owner, revoked: revoked.count, keyIDs: revoked.map(\.id.description)))
+            },
+        ]
+    }
+
+    /// Rotate and revoke take an optional body: none, empty, or a JSON object.
+    static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: KeywardRequestContext, allowed: Set<String>) async throws -> T? {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try JSONBody.decode(type, from: buffer, allowed: allowed)
+    }
+}

@@ -1,0 +1,55 @@
+import Hummingbird
+import KeywardAPI
+import KeywardCore
+import NIOCore
+
+/// `POST /v1/verify`: the hot path. Parses the body in place, verifies from memory, writes the
+/// answer into one buffer. An invalid key is a 200 answer; only a malformed request is a 4xx.
+enum VerifyRoute {
+    static func route(_ node: KeywardNode) -> APIRoute {
+        let verifier = node.verifier
+        return APIRoute(.post, "/v1/verify", scope: Scope.verify) { request, context, _ in
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let outcome: Verifier.Outcome = try body.withUnsafeReadableBytes { bytes in
+                let parsed: VerifyRequest
+                do throws(VerifyRequestError) {
+                    parsed = try VerifyRequestParser.parse(bytes)
+                } catch {
+                    throw APIError.badRequest(error.message)
+                }
+                var caller = context.peerIP
+                if let ip = parsed.ip {
+                    let text = Self.string(ip, in: bytes)
+                    guard let address = IPAddress(text) else { throw APIError.badRequest("field 'ip' is not an IP address") }
+                    caller = address
+                }
+                let scopes = parsed.requiredScopes.map { Self.bytes($0, in: bytes) }
+                return Self.withBytes(parsed.key, in: bytes) { key in
+                    verifier.verify(key, requiredScopes: scopes, caller: caller)
+                }
+            }
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(256)
+            VerifyResponseWriter.write(outcome, into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+        }
+    }
+
+    static func withBytes<T>(_ text: VerifyRequest.Text, in body: UnsafeRawBufferPointer, _ use: (UnsafeRawBufferPointer) -> T) -> T {
+        switch text {
+        case .slice(let range): return use(UnsafeRawBufferPointer(rebasing: body[range]))
+        case .decoded(let bytes): return bytes.withUnsafeBytes(use)
+        }
+    }
+
+    static func bytes(_ text: VerifyRequest.Text, in body: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
+        switch text {
+        case .slice(let range): return ArraySlice(UnsafeRawBufferPointer(rebasing: body[range]))
+        case .decoded(let bytes): return bytes[...]
+        }
+    }
+
+    static func string(_ text: VerifyRequest.Text, in body: UnsafeRawBufferPointer) -> String {
+        withBytes(text, in: body) { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import KeywardCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// glibc's `malloc_trim`, which the Glibc module does not export.
+@_silgen_name("malloc_trim")
+private func mallocTrim(_ pad: Int) -> Int32
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (run them on a release build: swift build -c release --scratch-path .build-release).",
+        subcommands: [VerifyBench.self]
+    )
+}
+
+/// In-process verification benchmark: builds an index of N keys and times single verifications.
+struct VerifyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Time in-process verification against an index of N keys, and measure memory per key."
+    )
+
+    @Option(name: .long, help: "Keys in the index.") var keys: Int = 1_000_000
+    @Option(name: .long, help: "Timed verifications per case.") var iterations: Int = 1_000_000
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Encodable {
+        var keys: Int
+        var iterations: Int
+        var bytesPerKey: Double
+        var indexBytes: Int
+        var buildSeconds: Double
+        var valid: Percentiles
+        var notFound: Percentiles
+        var malformed: Percentiles
+        /// SHA-256 of one 40-byte key, the floor any hash-keyed verification pays.
+        var sha256: Percentiles
+        var validOverSHA256P50: Double
+
+        enum CodingKeys: String, CodingKey {
+            case keys, iterations, valid, malformed, sha256
+            case bytesPerKey = "bytes_per_key"
+            case indexBytes = "index_bytes"
+            case buildSeconds = "build_seconds"
+            case notFound = "not_found"
+            case validOverSHA256P50 = "valid_over_sha256_p50"
+        }
+    }
+
+    struct Percentiles: Encodable {
+        var p50: Double
+        var p99: Double
+        var mean: Double
+        enum CodingKeys: String, CodingKey {
+            case p50 = "p50_ns"
+            case p99 = "p99_ns"
+            case mean = "mean_ns"
+        }
+    }
+
+    func validate() throws {
+        guard (1...50_000_000).contains(keys) else { throw ValidationError("--keys must be 1-50000000") }
+        guard (1000...100_000_000).contains(iterations) else { throw ValidationError("--iterations must be 1000-100000000") }
+    }
+
+    func run() async throws {
+        let clock = SystemClock()
+        let lifecycle = try KeyLifecycle()
+        let verifier = Verifier(format: lifecycle.format, clock: clock)
+        // Plaintexts to verify with are set aside before the heap baseline, so that only the
+        // index counts toward bytes per key.
+        let sampleCount = min(keys, 100_000)
+        var samples: [String] = []
+        samples.reserveCapacity(sampleCount)
+        let owners = (0..<1000).map { "team-\($0)" }
+        let scopeSets = [["billing:read"], ["billing:read", "billing:write"], ["users:read"], ["reports:*"]]
+        let now = clock.now()
+        var pending: [KeyRecord] = []
+        pending.reserveCapacity(10_000)
+        var batch = KeyIndex.Batch()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let heapBefore = Self.heapBytes()
+        for index in 0..<keys {
+            var request = IssueRequest(name: "bench \(index)", owner: owners[index % owners.count], scopes: scopeSets[index % scopeSets.count])
+            if index % 2 == 0 { request.ttlSeconds = 90 * 86_400 }
+            let issued = try lifecycle.issue(request, now: now)
+            if index < sampleCount { samples.append(issued.plaintext.reveal()) }
+            pending.append(issued.record)
+            if pending.count == 10_000 {
+                verifier.index.add(pending, to: &batch, now: now)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        verifier.index.add(pending, to: &batch, now: now)
+        pending = []
+        verifier.index.install(batch, replacing: true)
+        batch = KeyIndex.Batch()
+        let heapAfter = Self.heapBytes()
+        let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let indexBytes = max(0, heapAfter - heapBefore)
+
+        let unknown = (0..<1000).map { _ in lifecycle.format.generate(environment: "live").reveal() }
+        let malformed = samples.prefix(1000).map { String($0.dropLast()) + ($0.last == "A" ? "B" : "A") }
+        let noScopes: [[UInt8]] = []
+        let valid = Self.time(samples, iterations: iterations) { key in
+            var key = key
+            let code = key.withUTF8 { verifier.verify(UnsafeRawBufferPointer($0), requiredScopes: noScopes, caller: nil).code }
+            precondition(code == .valid, "benchmark key did not verify: \(code)")
+        }
+        let notFound = Self.time(unknown, iterations: iterations / 10) { key in
+            var key = key
+            _ = key.withUTF8 { verifier.verify(UnsafeRawBufferPointer($0), requiredScopes: noScopes, caller: nil) }
+        }
+        let malformedTimes = Self.time(malformed, iterations: iterations / 10) { key in
+            var key = key
+            _ = key.withUTF8 { verifier.verify(UnsafeRawBufferPointer($0), requiredScopes: noScopes, caller: nil) }
+        }
+        let sha = Self.time(samples, iterations: iterations / 10) { key in
+            var key = key
+            _ = key.withUTF8 { KeyHash(of: UnsafeRawBufferPointer($0)) }
+        }
+        _ = verifier.ledger.drain()
+        let result = Result(
+            keys: keys, iterations: iterations, bytesPerKey: Double(indexBytes) / Double(keys), indexBytes: indexBytes,
+            buildSeconds: buildSeconds, valid: valid, notFound: notFound, malformed: malformedTimes, sha256: sha,
+            validOverSHA256P50: valid.p50 / sha.p50
+        )
+        if output.json {
+            try Output.json(result)
+        } else {
+            print("index: \(keys) keys, \(String(format: "%.0f", result.bytesPerKey)) bytes/key, built in \(String(format: "%.1f", buildSeconds)) s")
+            Output.table(["CASE", "P50 NS", "P99 NS", "MEAN NS"], [
+                ("VALID", valid), ("NOT_FOUND", notFound), ("MALFORMED", malformedTimes), ("sha256 only", sha),
+            ].map { [$0.0, String(format: "%.0f", $0.1.p50), String(format: "%.0f", $0.1.p99), String(format: "%.0f", $0.1.mean)] })
+        }
+    }
+
+    /// Times each call individually with the monotonic clock (about 20 ns of overhead each,
+    /// included in the figures).
+    static func time(_ inputs: [String], iterations: Int, _ body: (String) -> Void) -> Percentiles {
+        for input in inputs.prefix(10_000) { body(input) }  // warm up
+        var samples = [UInt64](repeating: 0, count: iterations)
+        var spec = timespec()
+        for iteration in 0..<iterations {
+            let input = inputs[iteration % inputs.count]
+            clock_gettime(CLOCK_MONOTONIC, &spec)
+            let start = UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+            body(input)
+            clock_gettime(CLOCK_MONOTONIC, &spec)
+            samples[iteration] = UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec) - start
+        }
+        samples.sort()
+        let mean = Double(samples.reduce(0, +)) / Double(iterations)
+        return Percentiles(p50: Double(samples[iterations / 2]), p99: Double(samples[iterations * 99 / 100]), mean: mean)
+    }
+
+    /// Resident memory after returning freed heap pages to the system, so that the difference
+    /// across building the index is the index itself.
+    static func heapBytes() -> Int {
+        _ = mallocTrim(0)
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let resident = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
