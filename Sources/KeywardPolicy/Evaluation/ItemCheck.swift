@@ -1,0 +1,92 @@
+import KeywardCore
+
+/// The checks that look at one credential at a time.
+enum ItemCheck {
+    static func verdict(_ check: PolicyCheck, item: InventoryItem, owners: OwnerRegistry, now: Timestamp) -> Verdict? {
+        let name = ItemDescription.name(of: item)
+        func daysSince(_ time: Timestamp) -> Int64 { now.seconds(since: time) / 86_400 }
+        switch check {
+        case .maxAge(let limit):
+            guard let created = item.createdAt, daysSince(created) > limit else { return nil }
+            return Verdict(message: "\(name) is \(ItemDescription.days(daysSince(created))) old (created \(created.iso8601)); the policy allows \(ItemDescription.days(limit)).",
+                           remediation: ItemDescription.rotate(item))
+        case .rotationInterval(let limit):
+            guard let rotated = item.lastRotatedAt ?? item.createdAt, daysSince(rotated) > limit else { return nil }
+            return Verdict(message: "\(name) was last rotated \(ItemDescription.days(daysSince(rotated))) ago (\(rotated.iso8601)); it must be rotated at least every \(ItemDescription.days(limit)).",
+                           remediation: ItemDescription.rotate(item))
+        case .unused(let limit):
+            return unused(item, name: name, limit: limit, now: now)
+        case .requiredExpiry:
+            guard item.expiresAt == nil else { return nil }
+            return Verdict(message: "\(name) never expires: if it leaks, it works until someone notices.",
+                           remediation: "Give it an expiry date; " + ItemDescription.rotate(item))
+        case .maxLifetime(let limit):
+            return lifetime(item, name: name, limit: limit)
+        case .requiredOwner(let registered):
+            guard let owner = item.owner, !owner.isEmpty else {
+                return Verdict(message: "\(name) has no owner: nobody answers for it, reviews it or revokes it when it is no longer needed.",
+                               remediation: "Record the team or person who owns it (its owner field, or an owner tag at the provider), then re-import.")
+            }
+            guard registered, !owners.isEmpty, owners.entry(for: owner) == nil else { return nil }
+            return Verdict(message: "\(name) names \(owner) as owner, who is not in the owner registry.",
+                           remediation: "Add \(owner) to the owner registry (keyward owners add) or give the credential a registered owner.")
+        case .ownerDeparted:
+            guard let owner = item.owner, let entry = owners.entry(for: owner), entry.status == .departed else { return nil }
+            let when = entry.departedAt.map { " on \($0.iso8601)" } ?? ""
+            return Verdict(message: "\(name) belongs to \(owner), who departed\(when); it is still live.",
+                           remediation: "Hand it to a current owner and record the new owner. Otherwise: " + ItemDescription.disable(item))
+        case .requiredFields(let fields):
+            let missing = fields.filter { !$0.isPresent(in: item) }
+            guard !missing.isEmpty else { return nil }
+            return Verdict(message: "\(name) lacks \(missing.map(\.rawValue).joined(separator: ", ")) in the inventory.",
+                           remediation: "Fill in \(missing.map(\.rawValue).joined(separator: ", ")): an inventory of service credentials needs owner, purpose and review date (CIS Controls 5.5).")
+        case .forbiddenScopes(let patterns, let wildcards):
+            let matched = item.scopes.filter { scope in (wildcards && scope.contains("*")) || patterns.contains { $0.matches(scope) } }
+            guard !matched.isEmpty else { return nil }
+            let environments = item.environments.isEmpty ? "" : " in \(item.environments.joined(separator: ", "))"
+            return Verdict(message: "\(name)\(environments) carries forbidden scope\(matched.count == 1 ? "" : "s") \(matched.joined(separator: ", ")).",
+                           remediation: "Replace it with a credential limited to the permissions its consumer uses; keep wildcard and admin scopes out of production.")
+        case .sharedAcrossEnvironments:
+            let distinct = Set(item.environments.map { $0.lowercased() })
+            guard distinct.count > 1 else { return nil }
+            return Verdict(message: "\(name) is used in \(distinct.count) environments (\(item.environments.joined(separator: ", "))): a leak in the weakest one opens all of them.",
+                           remediation: "Issue one credential per environment and revoke the shared one.")
+        case .reviewInterval(let limit):
+            guard let reviewed = item.reviewedAt else {
+                return Verdict(message: "\(name) has never been reviewed by its owner.",
+                               remediation: "Include it in an access review (keyward reviews start) so its owner confirms it is still needed.")
+            }
+            guard daysSince(reviewed) > limit else { return nil }
+            return Verdict(message: "\(name) was last reviewed \(ItemDescription.days(daysSince(reviewed))) ago (\(reviewed.iso8601)); reviews are due every \(ItemDescription.days(limit)).",
+                           remediation: "Include it in an access review (keyward reviews start) so its owner confirms it is still needed.")
+        case .multipleActiveKeys:
+            return nil  // per identity: IdentityCheck
+        }
+    }
+
+    private static func unused(_ item: InventoryItem, name: String, limit: Int64, now: Timestamp) -> Verdict? {
+        if let used = item.lastUsedAt {
+            let idle = now.seconds(since: used) / 86_400
+            guard idle >= limit else { return nil }
+            return Verdict(message: "\(name) has not been used for \(ItemDescription.days(idle)) (last used \(used.iso8601)); unused credentials should be disabled after \(ItemDescription.days(limit)).",
+                           remediation: ItemDescription.disable(item))
+        }
+        guard let created = item.createdAt else { return nil }
+        let age = now.seconds(since: created) / 86_400
+        guard age >= limit else { return nil }
+        return Verdict(message: "\(name) has never been used in the \(ItemDescription.days(age)) since it was created (\(created.iso8601)).",
+                       remediation: ItemDescription.disable(item))
+    }
+
+    private static func lifetime(_ item: InventoryItem, name: String, limit: Int64) -> Verdict? {
+        guard let expires = item.expiresAt else {
+            return Verdict(message: "\(name) never expires; the policy allows a lifetime of at most \(ItemDescription.days(limit)).",
+                           remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + ItemDescription.rotate(item))
+        }
+        guard let created = item.createdAt else { return nil }
+        let lifetime = expires.seconds(since: created) / 86_400
+        guard lifetime > limit else { return nil }
+        return Verdict(message: "\(name) is valid for \(ItemDescription.days(lifetime)) (until \(expires.iso8601)); the policy allows at most \(ItemDescription.days(limit)).",
+                       remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + ItemDescription.rotate(item))
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+import KeywardCore
+@testable import KeywardImport
+
+@Suite struct AccessKeyJoinTests {
+    let now = Fixtures.now
+
+    @Test func listAccessKeysAloneImportsWithKeyIDs() throws {
+        let result = try Importer.run(kind: .awsAccessKeys, file: try Fixtures.write(Fixtures.accessKeys, name: "keys.json"), existing: [], now: now)
+        #expect(result.created == 3 && result.rejected == 0)
+        #expect(Set(result.records.compactMap(\.externalID)) == ["AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "AKIAJDEPLOYBOT000001"])
+        #expect(result.records.first { $0.externalID == "AKIAI44QH8DHBEXAMPLE" }?.status == .disabled)
+    }
+
+    @Test func reportThenKeysJoinsByUserAndCreationTime() throws {
+        let report = try Importer.run(kind: .awsCredentialReport, bytes: Array(Fixtures.credentialReport.utf8), fileName: "r.csv", existing: [], now: now)
+        let keys = try Importer.run(kind: .awsAccessKeys, bytes: Array(Fixtures.accessKeys.utf8), fileName: "k.json", existing: report.records, now: now)
+        #expect((keys.created, keys.updated) == (0, 3))
+        let ci = try #require(keys.records.first { $0.externalID == "AKIAIOSFODNN7EXAMPLE" })
+        #expect(ci.lastUsedService == "s3")  // kept from the report
+        #expect(ci.sources == ["aws-access-keys", "aws-credential-report"])
+        #expect(ci.id == report.records.first { $0.name == "ci-pipeline access key 1" }?.id)
+    }
+
+    @Test func keysThenReportGivesTheSameRecords() throws {
+        let keys = try Importer.run(kind: .awsAccessKeys, bytes: Array(Fixtures.accessKeys.utf8), fileName: "k.json", existing: [], now: now)
+        let report = try Importer.run(kind: .awsCredentialReport, bytes: Array(Fixtures.credentialReport.utf8), fileName: "r.csv", existing: keys.records, now: now)
+        #expect((report.created, report.updated) == (1, 3))  // root's key is new; the three others join
+        let deploy = try #require(report.records.first { $0.identity == "deploy-bot" })
+        #expect(deploy.externalID == "AKIAJDEPLOYBOT000001")
+        #expect(deploy.attributes["key_slot"] == "1")
+    }
+
+    @Test func listAccessKeysOnlyScopesTheUsersItLists() throws {
+        let report = try Importer.run(kind: .awsCredentialReport, bytes: Array(Fixtures.credentialReport.utf8), fileName: "r.csv", existing: [], now: now)
+        let single = """
+        {"AccessKeyMetadata": [{"UserName": "deploy-bot", "AccessKeyId": "AKIAJDEPLOYBOT000001", "Status": "Active", "CreateDate": "2023-01-10T08:05:00Z"}]}
+        """
+        let result = try Importer.run(kind: .awsAccessKeys, bytes: Array(single.utf8), fileName: "k.json", existing: report.records, now: now)
+        #expect(result.disappeared == 0 && result.updated == 1)
+    }
+
+    @Test func badElementsAreRejectedWithTheirLine() throws {
+        let text = """
+        {"AccessKeyMetadata": [
+          {"UserName": "a", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA", "Status": "Active", "CreateDate": "2026-01-01T00:00:00Z"},
+          {"UserName": "b", "AccessKeyId": "not-a-key", "Status": "Active", "CreateDate": "2026-01-01T00:00:00Z"},
+          {"UserName": "c", "AccessKeyId": "AKIACCCCCCCCCCCCCCCC", "Status": "Deleted", "CreateDate": "2026-01-01T00:00:00Z"},
+          {"UserName": "d", "AccessKeyId": "AKIADDDDDDDDDDDDDDDD", "Status": "Active"}
+        ]}
+        """
+        let result = try Importer.run(kind: .awsAccessKeys, bytes: Array(text.utf8), fileName: "k.json", existing: [], now: now)
+        #expect(result.created == 1)
+        #expect(result.rejections.map(\.line) == [3, 4, 5])
+        #expect(result.rejections.map(\.field) == ["AccessKeyId", "Status", "CreateDate"])
+    }
+
+    @Test func notAnExportFailsWhole() throws {
+        #expect(throws: ImportError.self) {
+            try Importer.run(kind: .awsAccessKeys, bytes: Array("{\"Users\": []}".utf8), fileName: "k.json", existing: [], now: now)
+        }
+        #expect(throws: ImportError.self) {
+            try Importer.run(kind: .awsAccessKeys, bytes: Array("{\"AccessKeyMetadata\": [".utf8), fileName: "k.json", existing: [], now: now)
+        }
+    }
+}
