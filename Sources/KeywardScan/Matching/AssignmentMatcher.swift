@@ -1,0 +1,168 @@
+/// Finds `name = value` credentials whose format no specific rule knows.
+///
+/// Starting from a keyword hit (`token`, `secret`, `passw`, …) it takes the whole identifier
+/// around the hit, an assignment operator in any of the usual syntaxes (`=`, `:`, `:=`, `=>`,
+/// `?=`, `.=`, `,` in a call, `>` in XML), and a value that looks random. Whether the *name*
+/// is about a secret is decided on its words, not its substrings, so `accessor`, `keyboard`,
+/// `secret_name` and `public_token` are not secrets while `mySecretString` and `user_auth` are.
+struct AssignmentMatcher: Sendable {
+    private let secretWords: Set<String>
+    private let lastWords: Set<String>
+    private let keyQualifiers: Set<String>
+    private let denyLastWords: Set<String>
+    private let denyQualifiers: Set<String>
+    private let denyWords: Set<String>
+    private let valueDenyPrefixes: [[UInt8]]
+    private let stopwords: [[UInt8]]
+    private let minLength: Int
+    private let maxLength: Int
+    private let requireDigit: Bool
+
+    static let nameBytes = ByteSet.word.union(ByteSet([UInt8(ascii: "."), UInt8(ascii: "-")]))
+    static let fillerBytes = nameBytes.union(ByteSet([0x20, 0x09]))
+    static let quoteOrSpace = ByteSet.space.union(ByteSet(Array("'\"".utf8)))
+    static let openers = ByteSet.space.union(ByteSet(Array("'\"`=".utf8)))
+    static let plainValue = ByteSet.word.union(ByteSet(Array(".=-".utf8)))
+    static let base64Value = ByteSet.alphanumerics.union(ByteSet(Array("+/".utf8)))
+    static let terminators = ByteSet.space.union(ByteSet(Array("'\"`;".utf8)))
+    static let operators: [[UInt8]] = [":::=", "::=", ":=", "=>", "?=", "||", "=", ":", ",", ">"].map { Array($0.utf8) }
+    static let maximumNameLength = 64
+
+    init(_ options: AssignmentOptions) {
+        func set(_ words: [String]) -> Set<String> { Set(words.map { $0.lowercased() }) }
+        secretWords = set(options.secretWords)
+        lastWords = set(options.lastWords)
+        keyQualifiers = set(options.keyQualifiers)
+        denyLastWords = set(options.denyLastWords)
+        denyQualifiers = set(options.denyQualifiers)
+        denyWords = set(options.denyWords)
+        valueDenyPrefixes = options.valueDenyPrefixes.map { Array($0.lowercased().utf8) }
+        stopwords = options.stopwords.map { Array($0.lowercased().utf8) }
+        minLength = options.minLength
+        maxLength = options.maxLength
+        requireDigit = options.requireDigit
+    }
+
+    struct Match {
+        var name: Range<Int>
+        var value: Range<Int>
+    }
+
+    /// `lastName` carries the start of the name handled last, so that a name holding two
+    /// keywords (`secret_token`) is examined once.
+    func match(_ buffer: UnsafeRawBufferPointer, keywordStart: Int, keywordEnd: Int, lastName: inout Int) -> Match? {
+        var nameStart = keywordStart
+        while nameStart > 0, keywordStart - nameStart < Self.maximumNameLength, Self.nameBytes.contains(buffer[nameStart - 1]) { nameStart -= 1 }
+        guard nameStart != lastName else { return nil }
+        lastName = nameStart
+        var nameEnd = keywordEnd
+        while nameEnd < buffer.count, nameEnd - keywordEnd < Self.maximumNameLength, Self.nameBytes.contains(buffer[nameEnd]) { nameEnd += 1 }
+        guard let valueStart = operatorAndOpening(buffer, after: nameEnd),
+              let valueEnd = value(buffer, at: valueStart)
+        else { return nil }
+        let value = UnsafeRawBufferPointer(rebasing: buffer[valueStart..<valueEnd])
+        guard plausibleValue(value), isSecretName(UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd])) else { return nil }
+        return Match(name: nameStart..<nameEnd, value: valueStart..<valueEnd)
+    }
+
+    /// Skips a type or modifier (`var token string =`), closing quotes, the operator, and opening
+    /// quotes or spaces; returns where the value starts.
+    private func operatorAndOpening(_ buffer: UnsafeRawBufferPointer, after nameEnd: Int) -> Int? {
+        var position = nameEnd
+        var skipped = 0
+        while position < buffer.count, skipped < 20, Self.fillerBytes.contains(buffer[position]) { position += 1; skipped += 1 }
+        skipped = 0
+        while position < buffer.count, skipped < 3, Self.quoteOrSpace.contains(buffer[position]) { position += 1; skipped += 1 }
+        guard let op = Self.operators.first(where: { TokenPattern.equal(buffer, at: position, $0, folded: false) }) else { return nil }
+        position += op.count
+        skipped = 0
+        while position < buffer.count, skipped < 5, Self.openers.contains(buffer[position]) { position += 1; skipped += 1 }
+        return position
+    }
+
+    /// The end of a plausible value starting at `start`: `[\w.=-]{min,max}` or base64, then a terminator.
+    private func value(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        var end = start
+        while end < buffer.count, end - start <= maxLength, Self.plainValue.contains(buffer[end]) { end += 1 }
+        if end - start >= minLength, end - start <= maxLength, terminates(buffer, at: end) { return end }
+        guard start < buffer.count, ByteSet.alphanumerics.contains(buffer[start]) else { return nil }
+        end = start + 1
+        while end < buffer.count, end - start <= maxLength, Self.base64Value.contains(buffer[end]) { end += 1 }
+        var padding = 0
+        while end < buffer.count, padding < 3, buffer[end] == UInt8(ascii: "=") { end += 1; padding += 1 }
+        guard end - start >= max(minLength, 12), end - start <= maxLength, terminates(buffer, at: end) else { return nil }
+        return end
+    }
+
+    private func terminates(_ buffer: UnsafeRawBufferPointer, at position: Int) -> Bool {
+        guard position < buffer.count else { return true }
+        let byte = buffer[position]
+        if Self.terminators.contains(byte) { return true }
+        if byte == UInt8(ascii: "\\"), position + 1 < buffer.count {
+            let next = buffer[position + 1]
+            return next == UInt8(ascii: "n") || next == UInt8(ascii: "r")
+        }
+        return false
+    }
+
+    private func plausibleValue(_ value: UnsafeRawBufferPointer) -> Bool {
+        if requireDigit, !value.contains(where: { ByteSet.digits.contains($0) }) { return false }
+        for prefix in valueDenyPrefixes where prefix.count <= value.count {
+            if zip(prefix, value).allSatisfy({ $0 == $1.asciiLowercased }) { return false }
+        }
+        for word in stopwords where Self.containsFolded(value, word) { return false }
+        return true
+    }
+
+    static func containsFolded(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            var offset = 0
+            while offset < needle.count, haystack[start + offset].asciiLowercased == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
+    }
+
+    func isSecretName(_ name: UnsafeRawBufferPointer) -> Bool {
+        var words = Self.words(of: name)
+        while let last = words.last, last.allSatisfy(\.isNumber) { words.removeLast() }
+        guard let last = words.last else { return false }
+        if words.contains(where: denyWords.contains) { return false }
+        if lastWords.contains(last), words.count == 1 || !denyQualifiers.contains(words[words.count - 2]) { return true }
+        if last == "key" || last == "keys" {
+            return words.count >= 2 && keyQualifiers.contains(words[words.count - 2])
+        }
+        guard !denyLastWords.contains(last) else { return false }
+        for (index, word) in words.enumerated() where secretWords.contains(word) {
+            if index > 0, denyQualifiers.contains(words[index - 1]) { continue }
+            return true
+        }
+        return false
+    }
+
+    /// Lowercase words of an identifier: split at non-alphanumerics and at camelCase humps
+    /// (`APIKeyValue` → `api`, `key`, `value`).
+    static func words(of name: UnsafeRawBufferPointer) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        func flush() {
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for index in name.indices {
+            let byte = name[index]
+            guard ByteSet.alphanumerics.contains(byte) else { flush(); continue }
+            if ByteSet.uppercase.contains(byte), let previous = index > name.startIndex ? name[index - 1] : nil {
+                let nextIsLower = index + 1 < name.endIndex && ByteSet.lowercase.contains(name[index + 1])
+                if ByteSet.lowercase.contains(previous) || ByteSet.digits.contains(previous)
+                    || (ByteSet.uppercase.contains(previous) && nextIsLower) {
+                    flush()
+                }
+            }
+            current.append(byte.asciiLowercased)
+        }
+        flush()
+        return words
+    }
+}
