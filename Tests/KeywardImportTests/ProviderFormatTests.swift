@@ -13,7 +13,7 @@ import KeywardCore
         let result = try run(.gcpKeys, Fixtures.gcpKeys)
         #expect(result.created == 2 && result.skipped == 1)
         #expect(result.rejections.map(\.field) == ["name"])
-        #expect(result.rejections.first?.line == 24)
+        #expect(result.rejections.first?.line == 29)
         let live = try #require(result.records.first { $0.status == .active })
         #expect(live.externalID == "1f2e3d4c5b6a79880796a5b4c3d2e1f0a9b8c7d6")
         #expect(live.identity == "exporter@shop-prod.iam.gserviceaccount.com" && live.account == "shop-prod")

@@ -24,7 +24,7 @@ import KeywardPolicy
 
     @Test func statusIsResolvedAgainstTheClock() {
         #expect(InventoryItem(key: key(expiresAt: Sample.daysAgo(1)), now: Sample.now).status == .expired)
-        #expect(InventoryItem(key: key(state: .rotating, expiresAt: Sample.inDays(1)), now: Sample.now).status == .rotating)
+        #expect(InventoryItem(key: key(expiresAt: Sample.inDays(1), state: .rotating), now: Sample.now).status == .rotating)
         let record = InventoryRecord(naturalKey: "other:other:x", provider: .other, kind: .other, expiresAt: Sample.daysAgo(1),
                                      status: .active, firstSeenAt: Sample.daysAgo(10))
         let item = InventoryItem(record: record, now: Sample.now)

@@ -8,6 +8,13 @@ extension ReviewCampaign {
         public var revoked = 0
         public var unanswered = 0
 
+        public init(total: Int = 0, kept: Int = 0, revoked: Int = 0, unanswered: Int = 0) {
+            self.total = total
+            self.kept = kept
+            self.revoked = revoked
+            self.unanswered = unanswered
+        }
+
         public var answered: Int { kept + revoked }
         /// Answered share in 0...1; 1 for an empty campaign (nothing left to review).
         public var coverage: Double { total == 0 ? 1 : Double(answered) / Double(total) }
