@@ -89,3 +89,34 @@ import KeywardCore
         #expect(second.disappeared == 0)
     }
 }
+
+@Suite struct AnnotationTests {
+    let now = Fixtures.now
+
+    @Test func genericCSVAnnotatesKnownKeysByExternalIDWithoutOwningThem() throws {
+        let keys = try Importer.run(kind: .awsAccessKeys, bytes: Array(Fixtures.accessKeys.utf8), fileName: "k.json", existing: [], now: now)
+        let annotate = "provider,external_id,kind,owner,purpose\naws,AKIAIOSFODNN7EXAMPLE,access_key,platform,CI deploys\n"
+        let annotated = try Importer.run(kind: .csv, bytes: Array(annotate.utf8), fileName: "owners.csv", existing: keys.records, now: now)
+        #expect((annotated.created, annotated.updated) == (0, 1))
+        let record = try #require(annotated.records.first)
+        #expect(record.owner == "platform" && record.purpose == "CI deploys" && record.identity == "ci-pipeline")
+        #expect(record.sources == ["aws-access-keys", "csv"])
+        let inventory = keys.records.map { $0.externalID == record.externalID ? record : $0 }
+        let otherSheet = try Importer.run(kind: .csv, bytes: Array("provider,external_id\nother,x\n".utf8), fileName: "o.csv", existing: inventory, now: now)
+        #expect(otherSheet.disappeared == 0)
+        // The AWS import, which does speak for it, keeps the owner a person set.
+        let again = try Importer.run(kind: .awsAccessKeys, bytes: Array(Fixtures.accessKeys.utf8), fileName: "k.json", existing: inventory, now: now)
+        #expect(again.unchanged == 3)
+    }
+
+    @Test func generatedReportStreamsThroughSmallChunks() throws {
+        let path = try Fixtures.write("", name: "generated.csv")
+        let size = try CredentialReportGenerator(rows: 5_000, now: now).write(to: path)
+        #expect(size > 5_000 * 200)
+        var source = try FileByteSource(path: path, chunkSize: 4093)
+        let result = try Importer.run(kind: .awsCredentialReport, source: &source, fileName: path, existing: [], now: now)
+        #expect(result.rejected == 0 && result.created >= 4_999 && result.created < 2 * 5_000)
+        #expect(Set(result.records.map(\.naturalKey)).count == result.records.count)
+        #expect(result.findings.allSatisfy { $0.rule == "aws-machine-user-console-password" || $0.rule.hasPrefix("aws-root") })
+    }
+}

@@ -29,7 +29,7 @@ struct GitHubPATs {
                 expiresAt: try element.time("token_expires_at"), status: expired ? .expired : .active,
                 attributes: attributes, firstSeenAt: context.now), line: element.line)
         }
-        let scope = DisappearanceScope(providers: [.github], kinds: [.personalAccessToken], source: ImportKind.githubPATs.rawValue)
+        let scope = DisappearanceScope(providers: [.github], kinds: [.personalAccessToken])
         return context.finish(scope: scope, findingRules: [])
     }
 

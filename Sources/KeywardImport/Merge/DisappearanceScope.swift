@@ -14,7 +14,8 @@ public struct DisappearanceScope: Sendable, Equatable {
     public var identities: Set<String>?
     /// Nil: every account.
     public var accounts: Set<String>?
-    /// When set, only records this import kind has listed before.
+    /// When set, only records that this import kind alone has listed. A CSV that adds owners to
+    /// AWS keys does not speak for those keys' existence: the AWS imports do.
     public var source: String?
 
     public init(providers: Set<InventoryProvider>, kinds: Set<CredentialKind>, identities: Set<String>? = nil,
@@ -30,7 +31,7 @@ public struct DisappearanceScope: Sendable, Equatable {
         guard providers.contains(record.provider), kinds.isEmpty || kinds.contains(record.kind) else { return false }
         if let identities, !identities.contains(record.identity ?? "") { return false }
         if let accounts, let account = record.account, !accounts.contains(account) { return false }
-        if let source, !record.sources.contains(source) { return false }
+        if let source, record.sources != [source] { return false }
         return true
     }
 }
