@@ -73,16 +73,6 @@ public struct CSVParser {
                         field.append(byte)
                         state = .unquoted
                     }
-                case .unquoted:
-                    switch byte {
-                    case UInt8(ascii: ","):
-                        endField()
-                        state = .fieldStart
-                    case 0x0A, 0x0D:
-                        try endLine(cr: byte == 0x0D, emit: emit)
-                    default:
-                        try append(byte)
-                    }
                 case .quoted:
                     if byte == UInt8(ascii: "\"") {
                         state = .quoteInQuoted
@@ -90,10 +80,10 @@ public struct CSVParser {
                         if byte == 0x0A { line += 1 }  // kept in the value; counted for later line numbers
                         try append(byte)
                     }
-                case .quoteInQuoted:
+                case .unquoted, .quoteInQuoted:
                     switch byte {
-                    case UInt8(ascii: "\""):
-                        try append(byte)
+                    case UInt8(ascii: "\"") where state == .quoteInQuoted:
+                        try append(byte)  // a doubled quote inside a quoted field
                         state = .quoted
                     case UInt8(ascii: ","):
                         endField()
@@ -101,7 +91,7 @@ public struct CSVParser {
                     case 0x0A, 0x0D:
                         try endLine(cr: byte == 0x0D, emit: emit)
                     default:
-                        try append(byte)
+                        try append(byte)  // text after a closing quote is kept, not rejected
                         state = .unquoted
                     }
                 }

@@ -1,3 +1,5 @@
+import KeywardCore
+
 /// An import that cannot go on at all (unreadable file, missing required column, not JSON):
 /// nothing of it is applied. Row-level problems are ``ImportRejection``s instead.
 public struct ImportError: Error, Equatable, CustomStringConvertible {
@@ -14,14 +16,8 @@ public struct ImportError: Error, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `report.csv:1: field access_key_1_active: required column is missing`
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        text += ": "
-        if let field { text += "field \(field): " }
-        return text + message
-    }
+    /// `report.csv:1: access_key_1_active: required column is missing`
+    public var description: String { FileLocation.prefix(file: file, line: line, field: field) + message }
 }
 
 /// One row that was not imported, and why; the rest of the file still imports.
@@ -39,7 +35,5 @@ public struct ImportRejection: Sendable, Equatable, Codable, CustomStringConvert
         self.reason = reason
     }
 
-    public var description: String {
-        "\(file):\(line): " + (field.map { "field \($0): " } ?? "") + reason
-    }
+    public var description: String { FileLocation.prefix(file: file, line: line, field: field) + reason }
 }

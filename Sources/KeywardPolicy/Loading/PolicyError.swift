@@ -1,3 +1,5 @@
+import KeywardCore
+
 /// A policy file that cannot be used, with where and why. Loading is all or nothing: a policy
 /// with one bad rule is rejected whole, because silently running the others would pass keys the
 /// author meant to fail.
@@ -18,12 +20,5 @@ public struct PolicyError: Error, Equatable, CustomStringConvertible {
     }
 
     /// `policy.yaml:12:16: rules[2].threshold: bad duration "9O d" …`
-    public var description: String {
-        var text = file
-        if let line { text += ":\(line)" }
-        if let column { text += ":\(column)" }
-        text += ": "
-        if let field { text += "\(field): " }
-        return text + message
-    }
+    public var description: String { FileLocation.prefix(file: file, line: line, column: column, field: field) + message }
 }
