@@ -18,12 +18,17 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
 
     static func fold(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
 
+    /// Matches without copying the candidate: policy evaluation calls this millions of times.
     public func matches(_ candidate: String) -> Bool {
-        let value = candidate.utf8.map(GlobPattern.fold)
-        guard hasWildcard else { return value == segments[0] }
+        if let result = candidate.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
+        return Array(candidate.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
+    }
+
+    private func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hasWildcard else { return GlobPattern.equal(segments[0], value, at: 0) && value.count == segments[0].count }
         let first = segments[0], last = segments[segments.count - 1]
-        guard value.count >= first.count + last.count, value.starts(with: first), value.reversed().starts(with: last.reversed())
-        else { return false }
+        guard value.count >= first.count + last.count, GlobPattern.equal(first, value, at: 0),
+              GlobPattern.equal(last, value, at: value.count - last.count) else { return false }
         var position = first.count
         let end = value.count - last.count
         for middle in segments.dropFirst().dropLast() where !middle.isEmpty {
@@ -33,11 +38,16 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return position <= end
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int, before end: Int) -> Int? {
+    /// True when `needle` (already folded) equals `haystack` folded, starting at `offset`.
+    private static func equal(_ needle: [UInt8], _ haystack: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset >= 0, offset + needle.count <= haystack.count else { return false }
+        for index in 0..<needle.count where needle[index] != fold(haystack[offset + index]) { return false }
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int, before end: Int) -> Int? {
         guard end - start >= needle.count else { return nil }
-        for index in start...(end - needle.count) where haystack[index..<(index + needle.count)].elementsEqual(needle) {
-            return index
-        }
+        for index in start...(end - needle.count) where equal(needle, haystack, at: index) { return index }
         return nil
     }
 }
