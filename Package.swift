@@ -85,7 +85,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
-        .testTarget(name: "KeywardStoreTests", dependencies: ["KeywardStore"]),
+        .testTarget(
+            name: "KeywardStoreTests",
+            dependencies: ["KeywardStore", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
@@ -96,7 +99,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI"]),
+        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,8 +27,8 @@ public enum KeywardApplication {
                 if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBody {
                     throw APIError(.contentTooLarge, code: "body_too_large", message: "request body is \(length) bytes; the limit is \(maxBody)")
                 }
-                let principal = try await scope.asyncMap { try await authenticator.authenticate(request, context: context, scope: $0) }
-                return try await handler(request, context, principal)
+                let credential = try await scope.asyncMap { try await authenticator.authenticate(request, context: context, scope: $0) }
+                return try await handler(request, context, credential)
             }
         }
         return router

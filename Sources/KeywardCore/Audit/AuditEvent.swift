@@ -123,7 +123,7 @@ public struct AuditChain {
             switch self {
             case .contentAltered(let sequence), .brokenLink(let sequence, _, _): return sequence
             case .sequenceGap(_, let found): return found
-            case .headMismatch(_, let found): return found
+            case .headMismatch(let expected, let found): return min(expected, found) + 1
             }
         }
 

@@ -24,6 +24,40 @@ public struct KeyID: Hashable, Comparable, Sendable, CustomStringConvertible, Co
     }
 
     public static func < (lhs: KeyID, rhs: KeyID) -> Bool { lhs.value < rhs.value }
+    /// The 22 base62 digits as ASCII, packed into three words (the last two bytes are zero).
+    /// The verify index keeps this form: writing an id into a response is then a copy, where
+    /// computing base62 digits of a 128-bit number costs two 128-bit divisions per digit.
+    public var packedDigits: PackedDigits {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(KeyID.digitCount)
+        Base62.encode(value, width: KeyID.digitCount, into: &digits)
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { raw in
+            for (index, digit) in digits.enumerated() { raw[index] = digit }
+        }
+        return PackedDigits(words: words)
+    }
+
+    public struct PackedDigits: Sendable {
+        var words: (UInt64, UInt64, UInt64)
+
+        /// Calls `body` with the id's text (`key_` and the digits) as bytes.
+        public func withText<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+            var text: (UInt64, UInt64, UInt64, UInt32) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &text) { raw in
+                raw.copyBytes(from: KeyID.textPrefix.utf8)
+                withUnsafeBytes(of: words) { digits in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[4..<(4 + KeyID.digitCount)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: digits[0..<KeyID.digitCount]))
+                }
+                return body(UnsafeRawBufferPointer(rebasing: raw[0..<(4 + KeyID.digitCount)]))
+            }
+        }
+
+        public var keyID: KeyID {
+            withText { KeyID(String(decoding: $0, as: UTF8.self))! }
+        }
+    }
+
     public func write(into bytes: inout [UInt8]) {
         bytes.append(contentsOf: KeyID.textPrefix.utf8)
         Base62.encode(value, width: KeyID.digitCount, into: &bytes)

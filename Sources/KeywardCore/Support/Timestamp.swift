@@ -45,22 +45,40 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Appends the ISO 8601 form to `bytes` without allocating a String.
     public func writeISO8601(into bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Timestamp.iso8601Length) { buffer in
+            let count = formatISO8601(into: UnsafeMutableRawBufferPointer(buffer))
+            bytes.append(contentsOf: buffer.prefix(count))
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` is always 20 bytes.
+    public static let iso8601Length = 20
+
+    /// Writes the ISO 8601 form into `out` (at least 20 bytes) and returns the bytes written.
+    public func formatISO8601(into out: UnsafeMutableRawBufferPointer) -> Int {
         let totalSeconds = millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 1000 : (millisecondsSinceEpoch - 999) / 1000
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondsOfDay = totalSeconds - days * 86_400
         let (year, month, day) = Timestamp.civil(fromDays: days)
-        func two(_ value: Int64, _ bytes: inout [UInt8]) {
-            bytes.append(UInt8(48 + value / 10)); bytes.append(UInt8(48 + value % 10))
-        }
         let y = max(0, min(9999, year))
-        bytes.append(UInt8(48 + y / 1000)); bytes.append(UInt8(48 + (y / 100) % 10))
-        two(y % 100, &bytes)
-        bytes.append(UInt8(ascii: "-")); two(month, &bytes)
-        bytes.append(UInt8(ascii: "-")); two(day, &bytes)
-        bytes.append(UInt8(ascii: "T")); two(secondsOfDay / 3600, &bytes)
-        bytes.append(UInt8(ascii: ":")); two((secondsOfDay / 60) % 60, &bytes)
-        bytes.append(UInt8(ascii: ":")); two(secondsOfDay % 60, &bytes)
-        bytes.append(UInt8(ascii: "Z"))
+        func put(_ value: Int64, _ at: Int) {
+            out[at] = UInt8(48 + value / 10)
+            out[at + 1] = UInt8(48 + value % 10)
+        }
+        put(y / 100, 0)
+        put(y % 100, 2)
+        out[4] = UInt8(ascii: "-")
+        put(month, 5)
+        out[7] = UInt8(ascii: "-")
+        put(day, 8)
+        out[10] = UInt8(ascii: "T")
+        put(secondsOfDay / 3600, 11)
+        out[13] = UInt8(ascii: ":")
+        put((secondsOfDay / 60) % 60, 14)
+        out[16] = UInt8(ascii: ":")
+        put(secondsOfDay % 60, 17)
+        out[19] = UInt8(ascii: "Z")
+        return Timestamp.iso8601Length
     }
 
     /// Howard Hinnant's days-from-civil algorithm (proleptic Gregorian calendar).

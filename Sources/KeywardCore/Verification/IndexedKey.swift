@@ -8,7 +8,7 @@ import Synchronization
 /// disabled, rotating, expiry) lives in atomics and is updated in place. Usage counters live
 /// here too, so that recording a use costs two atomic operations and no lock.
 public final class IndexedKey: Sendable {
-    public let id: KeyID
+    public let idDigits: KeyID.PackedDigits
     public let hash: KeyHash
     public let owner: String
     public let environment: String
@@ -28,7 +28,7 @@ public final class IndexedKey: Sendable {
     static let stateCodes: [KeyState] = [.active, .rotating, .revoked]
 
     init(record: KeyRecord, owner: String, environment: String, scopes: ScopeSet, restrictions: KeyRestrictions?) {
-        id = record.id
+        idDigits = record.id.packedDigits
         hash = record.hash
         self.owner = owner
         self.environment = environment
@@ -60,7 +60,7 @@ public final class IndexedKey: Sendable {
 
     /// True when `record` differs from this entry only in what ``update(from:)`` can change.
     func hasSameConfiguration(as record: KeyRecord) -> Bool {
-        record.id == id && record.owner == owner && record.environment == environment
+        record.owner == owner && record.environment == environment
             && record.scopes == scopes.scopes && record.rateLimit == restrictions?.rateLimiter?.policy
             && record.allowedCIDRs == (restrictions?.allowedNetworks ?? [])
     }
@@ -94,6 +94,8 @@ public final class KeyRestrictions: Sendable {
 }
 
 extension IndexedKey {
+    public var id: KeyID { idDigits.keyID }
+
     /// Uses counted since the last flush.
     public var unflushedUses: Int64 { pendingUses.load(ordering: .relaxed) }
 

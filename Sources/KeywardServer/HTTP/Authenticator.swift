@@ -1,16 +1,15 @@
-import Foundation
 import Hummingbird
-import KeywardAPI
 import KeywardCore
 
-/// Turns `Authorization: Bearer <keyward key>` into a ``Principal`` with the scopes of that key.
+/// Turns `Authorization: Bearer <keyward key>` into the credential behind a request.
 ///
 /// Admin credentials are ordinary keyward keys verified through the same in-memory index as
-/// every other key, so authenticating costs one hash and one lookup. No credential, or one that
-/// does not verify, is 401; a valid one without the route's scope is 403.
+/// every other key, so authenticating costs one hash and one lookup and allocates nothing: the
+/// token is checked in place in the header. No credential, or one that does not verify, is 401;
+/// a valid one without the route's scope is 403.
 public struct Authenticator: Sendable {
-    let verifier: Verifier
-    let throttle: FailedAuthThrottle
+    public let verifier: Verifier
+    public let throttle: FailedAuthThrottle
 
     public init(verifier: Verifier, throttle: FailedAuthThrottle) {
         self.verifier = verifier
@@ -20,40 +19,54 @@ public struct Authenticator: Sendable {
     static let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="keyward""#]
 
     /// Authenticates the request and checks it carries `scope` (or `keyward:admin`).
-    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: String) async throws -> Principal {
-        let address = context.remoteAddress?.ipAddress
-        guard let header = request.headers[.authorization] else {
-            try await fail(address, APIError(.unauthorized, code: "unauthorized", message: "missing Authorization: Bearer <key> header", headers: Self.challenge))
+    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: StaticString) async throws -> Credential {
+        guard var header = request.headers[.authorization] else {
+            try await fail(context, "missing Authorization: Bearer <key> header")
         }
-        let token = Self.bearerToken(header)
-        guard let token else {
-            try await fail(address, APIError(.unauthorized, code: "unauthorized", message: "Authorization header must be 'Bearer <key>'", headers: Self.challenge))
+        let outcome: Verifier.Outcome? = header.withUTF8 { bytes in
+            guard let token = Self.bearerToken(UnsafeRawBufferPointer(bytes)) else { return nil }
+            return verifier.verify(token, requiredScopes: [] as [[UInt8]], caller: context.peerIP)
         }
-        var tokenBytes = token
-        let outcome = tokenBytes.withUTF8 { bytes in
-            verifier.verify(UnsafeRawBufferPointer(bytes), requiredScopes: [] as [[UInt8]], caller: context.peerIP)
-        }
+        guard let outcome else { try await fail(context, "Authorization header must be 'Bearer <key>'") }
         guard outcome.code == .valid, let key = outcome.key else {
-            try await fail(address, APIError(.unauthorized, code: "unauthorized", message: "credential is not valid (\(outcome.code.rawValue))", headers: Self.challenge))
+            try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
         }
-        guard key.scopes.grants(Array(scope.utf8)) else {
+        let granted = scope.withUTF8Buffer { key.scopes.grants($0) }
+        guard granted else {
             throw APIError(.forbidden, code: "forbidden", message: "credential lacks the \(scope) scope")
         }
-        return Principal(id: key.id.description, scopes: key.scopes.scopes, address: address)
+        return Credential(key: key, address: context.remoteAddress?.ipAddress)
     }
 
-    private func fail(_ address: String?, _ error: APIError) async throws -> Never {
-        let delay = throttle.recordFailure(from: address ?? "unknown", at: verifier.clock.now())
+    private func fail(_ context: KeywardRequestContext, _ message: String) async throws -> Never {
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let delay = throttle.recordFailure(from: address, at: verifier.clock.now())
         if delay > .zero { try await Task.sleep(for: delay) }
-        throw error
+        throw APIError(.unauthorized, code: "unauthorized", message: message, headers: Self.challenge)
     }
 
-    /// The token of a `Bearer` header, case-insensitive scheme, surrounding spaces ignored.
-    static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.utf8.count <= KeyFormat.maximumLength else { return nil }
-        return String(token)
+    /// The token of a `Bearer` header (scheme case-insensitive, surrounding spaces ignored), as
+    /// a slice of the header's bytes; nil when the header is not a bearer credential.
+    static func bearerToken(_ header: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        let scheme = Array("bearer".utf8)
+        guard header.count > scheme.count, header[scheme.count] == UInt8(ascii: " ") else { return nil }
+        for (index, byte) in scheme.enumerated() where byte != (header[index] | 0x20) { return nil }
+        var start = scheme.count
+        var end = header.count
+        while start < end, header[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, header[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard start < end, end - start <= KeyFormat.maximumLength else { return nil }
+        return UnsafeRawBufferPointer(rebasing: header[start..<end])
+    }
+}
+
+/// The verified credential of a request. The ``principal`` (with its id as a string and its
+/// scope list) is built only by routes that record who acted, not on the verify path.
+public struct Credential: Sendable {
+    public let key: IndexedKey
+    public let address: String?
+
+    public var principal: Principal {
+        Principal(id: key.id.description, scopes: key.scopes.scopes, address: address)
     }
 }

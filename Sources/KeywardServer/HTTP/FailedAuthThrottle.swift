@@ -46,7 +46,7 @@ public final class FailedAuthThrottle: Sendable {
         return Self.delay(afterFailures: failures, threshold: threshold)
     }
 
-    static func delay(afterFailures failures: Int, threshold: Int) -> Duration {
+    public static func delay(afterFailures failures: Int, threshold: Int) -> Duration {
         guard failures > threshold else { return .zero }
         let doublings = min(failures - threshold - 1, 6)
         return .milliseconds(min(100 << doublings, 5000))

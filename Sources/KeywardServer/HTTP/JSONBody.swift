@@ -26,7 +26,33 @@ enum JSONBody {
         if let unknown = members.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw APIError.badRequest("unknown field '\(unknown.prefix(64))'; allowed: \(allowed.sorted().joined(separator: ", "))")
         }
-        return try JSONDecoder().decode(T.self, from: data)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Foundation on Linux reports a fraction or an overflow in an integer field as
+            // "not valid JSON" with no path; find the field ourselves.
+            if let field = numberProblem(in: members, path: "") {
+                throw APIError.badRequest("field '\(field)' must be an integer in range")
+            }
+            throw APIError.badRequest("body does not have the expected shape: \(context.debugDescription)")
+        }
+    }
+
+    /// The first number that is not a 64-bit integer, outside free-form members.
+    static func numberProblem(in value: Any, path: String) -> String? {
+        if let members = value as? [String: Any] {
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) where !["meta", "source"].contains(key) {
+                if let found = numberProblem(in: member, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        } else if let items = value as? [Any] {
+            for (index, item) in items.enumerated() {
+                if let found = numberProblem(in: item, path: "\(path)[\(index)]") { return found }
+            }
+        } else if let number = value as? NSNumber {
+            let double = number.doubleValue
+            if double != double.rounded() || abs(double) >= 9.2e18 { return path }
+        }
+        return nil
     }
 
     static let encoder: JSONEncoder = {

@@ -6,21 +6,23 @@ import KeywardCore
 /// handler. The router is built from this list, and a test checks the OpenAPI document against
 /// the same list, so a route cannot ship undocumented.
 public struct APIRoute: Sendable {
-    public typealias Handler = @Sendable (Request, KeywardRequestContext, Principal?) async throws -> Response
+    public typealias Handler = @Sendable (Request, KeywardRequestContext, Credential?) async throws -> Response
 
     public let method: HTTPRequest.Method
     /// `/v1/keys/{id}` (OpenAPI form).
     public let path: String
     /// The scope a credential needs; nil for public routes.
-    public let scope: String?
+    public let scope: StaticString?
     let handler: Handler
 
-    init(_ method: HTTPRequest.Method, _ path: String, scope: String?, handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ path: String, scope: StaticString?, handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.scope = scope
         self.handler = handler
     }
+
+    public var scopeName: String? { scope.map { "\($0)" } }
 
     /// `/v1/keys/:id` (Hummingbird form).
     var routerPath: String {

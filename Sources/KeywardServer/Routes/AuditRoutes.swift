@@ -7,7 +7,7 @@ import KeywardStore
 enum AuditRoutes {
     static func routes(_ node: KeywardNode) -> [APIRoute] {
         [
-            APIRoute(.get, "/v1/audit", scope: Scope.read) { request, _, _ in
+            APIRoute(.get, "/v1/audit", scope: "keyward:read") { request, _, _ in
                 let limit = try request.intQuery("limit") ?? 100
                 let before = try request.intQuery("before").map(Int64.init)
                 let subject = try request.query("subject_id")
@@ -15,7 +15,7 @@ enum AuditRoutes {
                 let next = events.count == limit ? events.last?.sequence : nil
                 return try JSONBody.response(AuditEventList(events: events, nextBefore: next))
             },
-            APIRoute(.get, "/v1/audit/verify", scope: Scope.read) { _, _, _ in
+            APIRoute(.get, "/v1/audit/verify", scope: "keyward:read") { _, _, _ in
                 let result = try await node.store.verifyAuditChain()
                 return try JSONBody.response(AuditVerifyObject(result))
             },

@@ -8,14 +8,14 @@ enum KeyRoutes {
     static func routes(_ node: KeywardNode) -> [APIRoute] {
         let keys = node.keys
         return [
-            APIRoute(.post, "/v1/keys", scope: Scope.write) { request, context, principal in
+            APIRoute(.post, "/v1/keys", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(IssueRequest.self, from: request, context: context, allowed: [
                     "name", "owner", "scopes", "environment", "expires_at", "ttl_seconds", "meta", "rate_limit", "allowed_cidrs",
                 ])
-                let issued = try await keys.issue(body, by: principal!)
+                let issued = try await keys.issue(body, by: credential!.principal)
                 return try JSONBody.response(IssuedKeyObject(key: issued.plaintext.reveal(), object: node.present(issued.record)), status: .created)
             },
-            APIRoute(.get, "/v1/keys", scope: Scope.read) { request, _, _ in
+            APIRoute(.get, "/v1/keys", scope: "keyward:read") { request, _, _ in
                 var filter = KeyFilter()
                 filter.owner = try request.query("owner")
                 filter.environment = try request.query("environment")
@@ -30,13 +30,13 @@ enum KeyRoutes {
                 let page = try await keys.list(filter)
                 return try JSONBody.response(KeyListObject(keys: page.keys.map(node.present), nextCursor: page.nextCursor))
             },
-            APIRoute(.get, "/v1/keys/{id}", scope: Scope.read) { _, context, _ in
+            APIRoute(.get, "/v1/keys/{id}", scope: "keyward:read") { _, context, _ in
                 try JSONBody.response(node.present(try await keys.key(id: context.keyID())))
             },
-            APIRoute(.post, "/v1/keys/{id}/rotate", scope: Scope.write) { request, context, principal in
+            APIRoute(.post, "/v1/keys/{id}/rotate", scope: "keyward:write") { request, context, credential in
                 let id = try context.keyID()
                 let body = try await optionalBody(RotateBody.self, request, context, allowed: ["grace_seconds"])
-                let rotation = try await keys.rotate(id: id, graceSeconds: body?.graceSeconds, by: principal!)
+                let rotation = try await keys.rotate(id: id, graceSeconds: body?.graceSeconds, by: credential!.principal)
                 let retired = node.present(rotation.retired)
                 return try JSONBody.response(
                     IssuedKeyObject(
@@ -46,7 +46,7 @@ enum KeyRoutes {
                     status: .created
                 )
             },
-            APIRoute(.post, "/v1/keys/{id}/revoke", scope: Scope.write) { request, context, principal in
+            APIRoute(.post, "/v1/keys/{id}/revoke", scope: "keyward:write") { request, context, credential in
                 let id = try context.keyID()
                 let body = try await optionalBody(RevokeBody.self, request, context, allowed: ["reason", "source"])
                 var details: [String: JSONValue] = [:]
@@ -54,15 +54,15 @@ enum KeyRoutes {
                     try RecordLimits.checkMeta(source)
                     details["found_at"] = .object(source)
                 }
-                return try JSONBody.response(node.present(try await keys.revoke(id: id, reason: body?.reason, by: principal!, details: details)))
+                return try JSONBody.response(node.present(try await keys.revoke(id: id, reason: body?.reason, by: credential!.principal, details: details)))
             },
-            APIRoute(.post, "/v1/keys/{id}/disable", scope: Scope.write) { _, context, principal in
-                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), true, by: principal!)))
+            APIRoute(.post, "/v1/keys/{id}/disable", scope: "keyward:write") { _, context, credential in
+                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), true, by: credential!.principal)))
             },
-            APIRoute(.post, "/v1/keys/{id}/enable", scope: Scope.write) { _, context, principal in
-                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), false, by: principal!)))
+            APIRoute(.post, "/v1/keys/{id}/enable", scope: "keyward:write") { _, context, credential in
+                try JSONBody.response(node.present(try await keys.setDisabled(id: context.keyID(), false, by: credential!.principal)))
             },
-            APIRoute(.post, "/v1/keys/lookup", scope: Scope.read) { request, context, _ in
+            APIRoute(.post, "/v1/keys/lookup", scope: "keyward:read") { request, context, _ in
                 let body = try await JSONBody.decode(LookupBody.self, from: request, context: context, allowed: ["hashes"])
                 guard body.hashes.count <= 1000 else { throw APIError.badRequest("at most 1000 hashes per lookup, got \(body.hashes.count)") }
                 let now = node.clock.now()
@@ -77,9 +77,9 @@ enum KeyRoutes {
                 }
                 return try JSONBody.response(LookupResult(matches: matches))
             },
-            APIRoute(.post, "/v1/revocations", scope: Scope.write) { request, context, principal in
+            APIRoute(.post, "/v1/revocations", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(BulkRevokeBody.self, from: request, context: context, allowed: ["owner", "reason"])
-                let revoked = try await keys.revokeAll(owner: body.owner, reason: body.reason, by: principal!)
+                let revoked = try await keys.revokeAll(owner: body.owner, reason: body.reason, by: credential!.principal)
                 return try JSONBody.response(BulkRevokeResult(owner: body.owner, revoked: revoked.count, keyIDs: revoked.map(\.id.description)))
             },
         ]

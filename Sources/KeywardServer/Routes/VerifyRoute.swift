@@ -8,7 +8,7 @@ import NIOCore
 enum VerifyRoute {
     static func route(_ node: KeywardNode) -> APIRoute {
         let verifier = node.verifier
-        return APIRoute(.post, "/v1/verify", scope: Scope.verify) { request, context, _ in
+        return APIRoute(.post, "/v1/verify", scope: "keyward:verify") { request, context, _ in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let outcome: Verifier.Outcome = try body.withUnsafeReadableBytes { bytes in
                 let parsed: VerifyRequest

@@ -14,10 +14,7 @@ enum VerifyResponseWriter {
         buffer.writeStaticString("\"")
         if let key = outcome.key {
             buffer.writeStaticString(#","key_id":""#)
-            var id: [UInt8] = []
-            id.reserveCapacity(26)
-            key.id.write(into: &id)
-            buffer.writeBytes(id)
+            key.idDigits.withText { buffer.writeBytes($0) }
             buffer.writeStaticString("\"")
             if code == .valid {
                 buffer.writeStaticString(#","owner":"#)
@@ -28,10 +25,9 @@ enum VerifyResponseWriter {
                 writeJSONString(key.environment, into: &buffer)
                 buffer.writeStaticString(#","expires_at":"#)
                 if let expiresAt = key.expiresAt {
-                    var text: [UInt8] = [UInt8(ascii: "\"")]
-                    expiresAt.writeISO8601(into: &text)
-                    text.append(UInt8(ascii: "\""))
-                    buffer.writeBytes(text)
+                    buffer.writeStaticString("\"")
+                    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Timestamp.iso8601Length) { expiresAt.formatISO8601(into: $0) }
+                    buffer.writeStaticString("\"")
                 } else {
                     buffer.writeStaticString("null")
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KeywardCore
+import KeywardClient
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ private func mallocTrim(_ pad: Int) -> Int32
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (run them on a release build: swift build -c release --scratch-path .build-release).",
-        subcommands: [VerifyBench.self]
+        subcommands: [VerifyBench.self, IssueBench.self]
     )
 }
 
@@ -166,5 +167,71 @@ struct VerifyBench: AsyncParsableCommand {
               let resident = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { return 0 }
         return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+/// Issues N keys through a running server's API, then revokes them all by owner; times both.
+struct IssueBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue N keys through the API (KEYWARD_ADDR, KEYWARD_TOKEN) and revoke them all by owner; time both."
+    )
+
+    @Option(name: .long, help: "Keys to issue.") var count: Int = 10_000
+    @Option(name: .long, help: "Concurrent requests.") var concurrency: Int = 8
+    @OptionGroup var output: OutputOptions
+
+    struct Result: Encodable {
+        var keys: Int
+        var concurrency: Int
+        var issueSeconds: Double
+        var issuePerSecond: Double
+        var revokeSeconds: Double
+        var revoked: Int
+
+        enum CodingKeys: String, CodingKey {
+            case keys, concurrency, revoked
+            case issueSeconds = "issue_seconds"
+            case issuePerSecond = "issue_per_second"
+            case revokeSeconds = "revoke_by_owner_seconds"
+        }
+    }
+
+    func validate() throws {
+        guard (1...1_000_000).contains(count) else { throw ValidationError("--count must be 1-1000000") }
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1-256") }
+    }
+
+    func run() async throws {
+        let owner = "bench-\(KeyID.random().description.suffix(8))"
+        let count = self.count
+        let concurrency = self.concurrency
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await Client.run { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        for index in stride(from: worker, to: count, by: concurrency) {
+                            _ = try await client.createKey(IssueRequest(name: "bench \(index)", owner: owner, scopes: ["bench:read"]))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let issued = DispatchTime.now().uptimeNanoseconds
+        let revoked = try await Client.run { try await $0.revokeAll(owner: owner, reason: "benchmark") }
+        let done = DispatchTime.now().uptimeNanoseconds
+        let issueSeconds = Double(issued - start) / 1e9
+        let result = Result(
+            keys: count, concurrency: concurrency, issueSeconds: issueSeconds, issuePerSecond: Double(count) / issueSeconds,
+            revokeSeconds: Double(done - issued) / 1e9, revoked: revoked.revoked
+        )
+        if output.json {
+            try Output.json(result)
+        } else {
+            print(String(format: "issued %d keys in %.2f s (%.0f/s, %d concurrent); revoked %d by owner in %.2f s",
+                         count, issueSeconds, result.issuePerSecond, concurrency, revoked.revoked, result.revokeSeconds))
+        }
     }
 }

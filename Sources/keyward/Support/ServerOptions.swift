@@ -64,8 +64,8 @@ struct ServerOptions: ParsableArguments {
             configuration.maxBodyBytes = number
         }
         if let value = file["usage_flush_ms"] {
-            guard let number = Int("\(value)"), (10...1000).contains(number) else {
-                throw ValidationError("usage_flush_ms must be between 10 and 1000")
+            guard let number = Int("\(value)"), (10...60_000).contains(number) else {
+                throw ValidationError("usage_flush_ms must be between 10 and 60000")
             }
             configuration.usageFlushIntervalMilliseconds = number
         }

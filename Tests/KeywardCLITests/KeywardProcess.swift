@@ -1,0 +1,117 @@
+import Foundation
+import Synchronization
+
+/// The `keyward` executable built next to this test bundle.
+enum KeywardBinary {
+    static var path: String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent().appendingPathComponent("keyward").path
+    }
+}
+
+/// Output of a finished command.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+}
+
+/// Runs `keyward` with arguments and environment, and waits for it.
+func keyward(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: KeywardBinary.path)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (name, value) in environment { env[name] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+/// A `keyward serve` process on a free port.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = OutputBuffer()
+    private(set) var port = 0
+    private(set) var bootstrapKey: String?
+
+    var address: String { "http://127.0.0.1:\(port)" }
+    var log: String { output.text }
+
+    init(database: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: KeywardBinary.path)
+        process.arguments = ["serve", "--db", database, "--port", "0"] + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        for (name, value) in environment { env[name] = value }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(data) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let text = log
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                let line = String(text[range])
+                port = Int(line.split(separator: ":").last!)!
+                if let keyRange = text.range(of: #"kw_[a-z0-9]+_[0-9A-Za-z]{38}"#, options: .regularExpression) {
+                    bootstrapKey = String(text[keyRange])
+                }
+                return
+            }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        process.terminate()
+        throw ServerProcessError.didNotStart(log)
+    }
+
+    /// Sends a signal and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+enum ServerProcessError: Error { case didNotStart(String) }
+
+/// Output collected from a child process by its reader callback.
+final class OutputBuffer: Sendable {
+    private let state = Mutex("")
+    func append(_ data: Data) { state.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+    var text: String { state.withLock { $0 } }
+}
+
+func temporaryDirectory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}

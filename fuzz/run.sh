@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Fuzzes the key format check and the verify request parser with libFuzzer.
+# Usage: fuzz/run.sh [SECONDS]   (default 60). Crashes are written to fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+out=.build-fuzz
+mkdir -p "$out" fuzz/corpus fuzz/artifacts
+swiftc -sanitize=fuzzer,address -parse-as-library -O -D KEYWARD_FUZZ -module-name KeywardFuzz \
+  fuzz/FuzzMain.swift \
+  Sources/KeywardServer/Verify/VerifyRequestParser.swift \
+  Sources/KeywardCore/Keys/KeyFormat.swift Sources/KeywardCore/Keys/Scopes.swift \
+  Sources/KeywardCore/Support/Base62.swift Sources/KeywardCore/Support/CRC32.swift Sources/KeywardCore/Support/KeywardError.swift \
+  -o "$out/keyward-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+# Seeds: a valid key and typical bodies.
+printf '%s' 'kw_live_abcdefghijklmnopqrstuvwxyz0123450HGBG1' > fuzz/corpus/key
+printf '%s' '{"key":"kw_live_abcdefghijklmnopqrstuvwxyz0123450HGBG1","required_scopes":["a:b"],"ip":"10.0.0.1"}' > fuzz/corpus/body
+printf '%s' '{"key":"\u006b\ud83d\ude00","x":[1,2.5e-3,{"y":null}],"required_scopes":null}' > fuzz/corpus/escapes
+SWIFT_BACKTRACE=enable=no "$out/keyward-fuzz" -max_total_time="$seconds" -max_len=4096 -artifact_prefix=fuzz/artifacts/ fuzz/corpus
