@@ -40,6 +40,7 @@ struct DescriptorSource: ByteSource {
 /// The reusable memory one worker scans in: a chunk plus the overlap carried between chunks.
 final class ScanBuffer {
     let memory: UnsafeMutableRawBufferPointer
+    let hits = HitScratch()
 
     init(capacity: Int = Chunking.chunkSize + Chunking.overlap) {
         memory = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)

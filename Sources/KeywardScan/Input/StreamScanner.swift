@@ -49,7 +49,7 @@ struct StreamScanner {
                 }
             }
             let reportTo = ended ? filled : filled - Chunking.overlap / 2
-            let candidates = scanner.scan(view, report: reportFrom..<reportTo)
+            let candidates = scanner.scan(view, report: reportFrom..<reportTo, scratch: buffer.hits)
             if !candidates.isEmpty {
                 outcome.findings.append(contentsOf: builder.build(candidates, buffer: view, base: base))
             }

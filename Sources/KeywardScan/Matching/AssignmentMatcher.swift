@@ -107,11 +107,63 @@ struct AssignmentMatcher: Sendable {
 
     private func plausibleValue(_ value: UnsafeRawBufferPointer) -> Bool {
         if requireDigit, !value.contains(where: { ByteSet.digits.contains($0) }) { return false }
+        if Self.isCodeReference(value) { return false }
         for prefix in valueDenyPrefixes where prefix.count <= value.count {
             if zip(prefix, value).allSatisfy({ $0 == $1.asciiLowercased }) { return false }
         }
         for word in stopwords where Self.containsFolded(value, word) { return false }
         return true
+    }
+
+    /// True for values that are code, not data: a dotted reference whose parts are identifiers
+    /// (`P384.Signing.PrivateKey`, `self.token`) or a snake-case constant whose parts are words
+    /// (`CBS_ASN1_CONSTRUCTED`). Random secrets seldom contain a dot or several underscores,
+    /// and their parts would not start with letters or consist of letters.
+    static func isCodeReference(_ value: UnsafeRawBufferPointer) -> Bool {
+        let identifier = ByteSet.word
+        guard value.allSatisfy({ identifier.contains($0) || $0 == UInt8(ascii: ".") }) else { return false }
+        let dotted = value.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if dotted.count >= 2 {
+            return dotted.allSatisfy { part in
+                guard let first = part.first else { return false }
+                return ByteSet.letters.contains(first) || first == UInt8(ascii: "_")
+            }
+        }
+        let snake = value.split(separator: UInt8(ascii: "_"), omittingEmptySubsequences: true)
+        guard snake.count >= 2 else { return isTypeName(value) }
+        // Each part: letters, then at most a few digits (ASN1, AARCH64, V2).
+        return snake.allSatisfy { part in
+            let letters = part.prefix { ByteSet.letters.contains($0) }
+            let digits = part.dropFirst(letters.count)
+            return letters.count >= 2 && digits.count <= 3 && digits.allSatisfy { ByteSet.digits.contains($0) }
+        }
+    }
+
+    /// A camel-case identifier made of long words (`ASN1ObjectIdentifier`): the average word is
+    /// 5.5 letters or more, which random strings of the same length almost never reach (their
+    /// case changes cut them into one- and two-letter pieces).
+    static func isTypeName(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard let first = value.first, ByteSet.letters.contains(first), value.allSatisfy({ ByteSet.alphanumerics.contains($0) }) else { return false }
+        var words = 0
+        var letters = 0
+        var index = value.startIndex
+        while index < value.endIndex {
+            let byte = value[index]
+            guard ByteSet.letters.contains(byte) else { index += 1; continue }
+            var end = index + 1
+            if ByteSet.uppercase.contains(byte) {
+                while end < value.endIndex, ByteSet.uppercase.contains(value[end]) { end += 1 }
+                // An acronym followed by a lowercase word gives its last capital to that word.
+                if end < value.endIndex, ByteSet.lowercase.contains(value[end]), end - index > 1 { end -= 1 }
+                else { while end < value.endIndex, ByteSet.lowercase.contains(value[end]) { end += 1 } }
+            } else {
+                while end < value.endIndex, ByteSet.lowercase.contains(value[end]) { end += 1 }
+            }
+            words += 1
+            letters += end - index
+            index = end
+        }
+        return words >= 2 && Double(letters) / Double(words) >= 5.5
     }
 
     static func containsFolded(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {

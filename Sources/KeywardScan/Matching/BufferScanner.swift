@@ -10,30 +10,30 @@ struct Candidate: Sendable, Equatable {
     var visiblePrefix = 0
 }
 
-/// Runs every rule over one buffer: the prefilter finds literals, each hit runs its rule's
-/// matcher on the spot, then companions (`nearby` rules) and de-duplication run over the result.
+/// Runs every rule over one buffer in two phases: the prefilter DFA collects literal hits, then
+/// each hit goes through its rule's cheap rejection tests and, rarely, its matcher. Companion
+/// (`nearby`) rules and de-duplication run over the candidates that result.
+///
+/// The hit phase touches only plain integers and byte tables (``HitPlan``), so the common case,
+/// a keyword inside an ordinary word, costs a few loads and no reference counting.
 struct BufferScanner: Sendable {
     let ruleSet: RuleSet
+    let plan: HitPlan
 
-    init(_ ruleSet: RuleSet) { self.ruleSet = ruleSet }
+    init(_ ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        self.plan = HitPlan(ruleSet)
+    }
 
     /// Candidates whose match starts in `report` (the rest belong to a neighbouring chunk).
-    func scan(_ buffer: UnsafeRawBufferPointer, report: Range<Int>) -> [Candidate] {
-        var state = HitState()
-        let prefilter = ruleSet.prefilter
-        let count = buffer.count
-        guard count > 0 else { return [] }
-        prefilter.transitions.withUnsafeBufferPointer { table in
-            prefilter.byteClass.withUnsafeBufferPointer { classes in
-                var row = 0
-                var index = 0
-                while index < count {
-                    let entry = table[row &+ Int(classes[Int(buffer[index])])]
-                    row = Int(entry & ~Prefilter.outputFlag)
-                    if entry & Prefilter.outputFlag != 0 {
-                        hits(buffer, state: row / prefilter.classCount, end: index + 1, report: report, into: &state)
-                    }
-                    index &+= 1
+    func scan(_ buffer: UnsafeRawBufferPointer, report: Range<Int>, scratch: HitScratch = HitScratch()) -> [Candidate] {
+        guard !buffer.isEmpty else { return [] }
+        ruleSet.prefilter.collectHits(buffer, into: scratch)
+        var state = HitState(ruleCount: ruleSet.rules.count)
+        plan.withContext(rules: ruleSet.rules) { context in
+            for stream in scratch.streams {
+                for hit in stream {
+                    process(hit, buffer, context, report: report, state: &state)
                 }
             }
         }
@@ -46,56 +46,69 @@ struct BufferScanner: Sendable {
     struct HitState {
         var candidates: [Candidate] = []
         /// Start of the last assignment name examined, per rule.
-        var lastName: [Int: Int] = [:]
+        var lastName: [Int]
         /// End of the last line a regex rule examined, per rule.
-        var lastLine: [Int: Int] = [:]
-    }
+        var lastLine: [Int]
 
-    private func hits(_ buffer: UnsafeRawBufferPointer, state: Int, end: Int, report: Range<Int>, into hitState: inout HitState) {
-        let prefilter = ruleSet.prefilter
-        for output in Int(prefilter.outputStart[state])..<Int(prefilter.outputStart[state + 1]) {
-            let literal = Int(prefilter.outputs[output])
-            let start = end - prefilter.literalLength[literal]
-            for target in prefilter.targets[literal] {
-                run(target, buffer, literalStart: start, literalEnd: end, report: report, into: &hitState)
-            }
+        init(ruleCount: Int) {
+            lastName = [Int](repeating: -1, count: ruleCount)
+            lastLine = [Int](repeating: -1, count: ruleCount)
         }
     }
 
-    private func run(_ target: Prefilter.Target, _ buffer: UnsafeRawBufferPointer, literalStart: Int, literalEnd: Int, report: Range<Int>, into state: inout HitState) {
-        let ruleIndex = Int(target.rule)
-        let rule = ruleSet.rules[ruleIndex]
-        switch rule.matcher {
-        case .token(let patterns):
-            let pattern = patterns[Int(target.variant)]
-            guard let range = pattern.match(buffer, anchorStart: literalStart, anchorEnd: literalEnd), report.contains(range.lowerBound) else { return }
+    @inline(__always)
+    private func process(_ hit: UInt64, _ buffer: UnsafeRawBufferPointer, _ context: HitPlan.Context, report: Range<Int>, state: inout HitState) {
+        let end = Int(hit >> 32)
+        let literal = Int(hit & 0xFFFF_FFFF)
+        let count = buffer.count
+        let quick = context.quickTables
+        for index in Int(context.actionStart[literal])..<Int(context.actionStart[literal + 1]) {
+            let action = context.actions[index]
+            let start = end - Int(action.literalLength)
+            if action.leftTable >= 0, start > 0, quick[Int(action.leftTable) + Int(buffer[start - 1])] != 0 { continue }
+            if action.nextTable >= 0 {
+                guard end < count, quick[Int(action.nextTable) + Int(buffer[end])] != 0 else { continue }
+            }
+            if action.probeTable >= 0 {
+                let probe = end + Int(action.probeOffset)
+                guard probe < count, quick[Int(action.probeTable) + Int(buffer[probe])] != 0 else { continue }
+            }
+            run(action, buffer, context, literalStart: start, literalEnd: end, report: report, state: &state)
+        }
+    }
+
+    /// The slow path: the rule's matcher and checks. Matchers and rules are reached through the
+    /// context's unsafe buffers, which lend them in place instead of copying them.
+    @inline(never)
+    private func run(_ action: HitPlan.Action, _ buffer: UnsafeRawBufferPointer, _ context: HitPlan.Context, literalStart: Int, literalEnd: Int, report: Range<Int>, state: inout HitState) {
+        let ruleIndex = Int(action.rule)
+        let matcherIndex = Int(action.matcher)
+        switch action.kind {
+        case .token:
+            guard let range = context.tokenPatterns[matcherIndex].match(buffer, anchorStart: literalStart, anchorEnd: literalEnd),
+                  report.contains(range.lowerBound)
+            else { return }
             let bodyStart = literalEnd - range.lowerBound
-            if let confidence = CandidateCheck.token(rule, buffer, range, bodyStart: bodyStart) {
-                let visible = pattern.before.isEmpty ? bodyStart : 0
+            if let confidence = CandidateCheck.token(context.rules[ruleIndex], buffer, range, bodyStart: bodyStart) {
+                let visible = context.tokenPatterns[matcherIndex].before.isEmpty ? bodyStart : 0
                 state.candidates.append(Candidate(rule: ruleIndex, match: range, secret: range, confidence: confidence, visiblePrefix: visible))
             }
-        case .assignment(let matcher):
-            var last = state.lastName[ruleIndex] ?? -1
-            defer { state.lastName[ruleIndex] = last }
-            guard let found = matcher.match(buffer, keywordStart: literalStart, keywordEnd: literalEnd, lastName: &last),
+        case .assignment:
+            guard let found = context.assignments[matcherIndex].match(buffer, keywordStart: literalStart, keywordEnd: literalEnd, lastName: &state.lastName[ruleIndex]),
                   report.contains(found.name.lowerBound),
-                  CandidateCheck.value(rule, buffer, found.value)
+                  CandidateCheck.value(context.rules[ruleIndex], buffer, found.value)
             else { return }
-            state.candidates.append(Candidate(rule: ruleIndex, match: found.name.lowerBound..<found.value.upperBound, secret: found.value, confidence: rule.baseConfidence))
-        case .pemBlock(let matcher):
-            guard let found = matcher.match(buffer, keywordStart: literalStart), report.contains(found.block.lowerBound),
-                  CandidateCheck.value(rule, buffer, found.block)
+            state.candidates.append(Candidate(rule: ruleIndex, match: found.name.lowerBound..<found.value.upperBound, secret: found.value, confidence: context.rules[ruleIndex].baseConfidence))
+        case .pemBlock:
+            guard let found = PEMBlockMatcher().match(buffer, keywordStart: literalStart), report.contains(found.block.lowerBound),
+                  CandidateCheck.value(context.rules[ruleIndex], buffer, found.block)
             else { return }
-            state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: rule.baseConfidence, visiblePrefix: found.header))
-        case .regex(let matcher):
-            var last = state.lastLine[ruleIndex] ?? -1
-            defer { state.lastLine[ruleIndex] = last }
-            for found in matcher.matches(buffer, keywordStart: literalStart, lastLine: &last)
-            where report.contains(found.whole.lowerBound) && CandidateCheck.value(rule, buffer, found.secret) {
-                state.candidates.append(Candidate(rule: ruleIndex, match: found.whole, secret: found.secret, confidence: rule.baseConfidence))
+            state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: context.rules[ruleIndex].baseConfidence, visiblePrefix: found.header))
+        case .regex:
+            for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, lastLine: &state.lastLine[ruleIndex])
+            where report.contains(found.whole.lowerBound) && CandidateCheck.value(context.rules[ruleIndex], buffer, found.secret) {
+                state.candidates.append(Candidate(rule: ruleIndex, match: found.whole, secret: found.secret, confidence: context.rules[ruleIndex].baseConfidence))
             }
-        case .nearby:
-            return
         }
     }
 

@@ -32,6 +32,7 @@ struct Prefilter: Sendable {
     let outputStart: [Int32]
     let outputs: [Int32]
     let literalLength: [Int]
+    let longestLiteral: Int
     /// What runs when a literal is found.
     let targets: [[Target]]
 
@@ -52,6 +53,7 @@ struct Prefilter: Sendable {
         }
         self.targets = targets
         literalLength = patterns.map(\.count)
+        longestLiteral = literalLength.max() ?? 0
 
         // Byte classes: refine a single class by membership in every distinct position set.
         var classOf = [Int](repeating: 0, count: 256)
