@@ -13,6 +13,6 @@ struct Keyward: AsyncParsableCommand {
             Client commands talk to a running server: KEYWARD_ADDR (default http://127.0.0.1:8080)
             and KEYWARD_TOKEN (an admin key from `keyward init` or the first `keyward serve`).
             """,
-        subcommands: [Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self]
+        subcommands: [Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Scan.self]
     )
 }

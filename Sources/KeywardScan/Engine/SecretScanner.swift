@@ -35,9 +35,10 @@ public struct SecretScanner: Sendable {
         let files = walker.files
         progress?.unit = "files"
         progress?.inputsTotal.store(files.count, ordering: .relaxed)
-        var result = parallel(count: files.count) { index, buffer, summary in
+        let scanned = parallel(count: files.count) { index, buffer, summary in
             scanFile(files[index], buffer: buffer, summary: &summary, progress: progress)
         }
+        var result = ScanResult(findings: scanned.items.sorted(by: Self.reportOrder), summary: scanned.summary)
         result.summary.problems = walker.problems + result.summary.problems
         result.summary.allowlistedInputs += walker.allowlistedFiles
         result.summary.symlinksSkipped = walker.skippedSymlinks
@@ -94,28 +95,26 @@ public struct SecretScanner: Sendable {
     }
 
     /// Runs `body` for indices `0..<count` on ``ScanOptions/workers`` threads, each with its own
-    /// scan buffer; findings come back sorted by file, line and column.
-    func parallel(count: Int, _ body: @Sendable (Int, ScanBuffer, inout ScanSummary) -> [Finding]) -> ScanResult {
+    /// scan buffer, and gathers what they return (in no particular order).
+    func parallel<Item: Sendable>(count: Int, _ body: @Sendable (Int, ScanBuffer, inout ScanSummary) -> [Item]) -> (items: [Item], summary: ScanSummary) {
         let next = Atomic<Int>(0)
-        let collected = Mutex<ScanResult>(ScanResult(findings: [], summary: ScanSummary()))
+        let collected = Mutex<([Item], ScanSummary)>(([], ScanSummary()))
         let workers = max(1, min(options.workers, count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let buffer = ScanBuffer()
-            var findings: [Finding] = []
+            var items: [Item] = []
             var summary = ScanSummary()
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < count else { break }
-                findings.append(contentsOf: body(index, buffer, &summary))
+                items.append(contentsOf: body(index, buffer, &summary))
             }
             collected.withLock { result in
-                result.findings.append(contentsOf: findings)
-                result.summary.add(summary)
+                result.0.append(contentsOf: items)
+                result.1.add(summary)
             }
         }
-        var result = collected.withLock { $0 }
-        result.findings.sort(by: Self.reportOrder)
-        return result
+        return collected.withLock { $0 }
     }
 
     static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {

@@ -1,0 +1,44 @@
+/// `--format json`: an array of findings. The fields DESIGN.md fixes come first (`rule_id`,
+/// `file`, `line`, `column`, `commit`, `secret_redacted`, `fingerprint`, `confidence`, and for
+/// inventory-linked findings `inventory_key_id` and `status`); more follow.
+enum JSONReport {
+    static func document(_ findings: [Finding]) -> JSONDocument {
+        .array(findings.map(object))
+    }
+
+    static func object(_ finding: Finding) -> JSONDocument {
+        var members: [(String, JSONDocument)] = [
+            ("rule_id", .string(finding.ruleID)),
+            ("file", .string(finding.file)),
+            ("line", .integer(finding.line)),
+            ("column", .integer(finding.column)),
+            ("commit", .optional(finding.commit?.id)),
+            ("secret_redacted", .string(finding.secretRedacted)),
+            ("fingerprint", .string(finding.fingerprint)),
+            ("confidence", .string(finding.confidence.rawValue)),
+        ]
+        if finding.inventoryLink == .keywardKey || finding.inventory != nil {
+            members.append(("inventory_key_id", .optional(finding.inventory?.keyID)))
+            members.append(("status", .string((finding.inventory?.status ?? .unknown).rawValue)))
+            if let keyStatus = finding.inventory?.keyStatus { members.append(("inventory_status", .string(keyStatus))) }
+            if let owner = finding.inventory?.owner { members.append(("owner", .string(owner))) }
+        }
+        members += [
+            ("description", .string(finding.ruleDescription)),
+            ("provider", .optional(finding.provider)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("end_line", .integer(finding.endLine)),
+            ("end_column", .integer(finding.endColumn)),
+            ("entropy", .number(finding.entropy)),
+        ]
+        if let commit = finding.commit {
+            members += [
+                ("author", .string(commit.author)),
+                ("email", .string(commit.email)),
+                ("date", .string(commit.date)),
+                ("message", .string(commit.subject)),
+            ]
+        }
+        return .object(members)
+    }
+}
