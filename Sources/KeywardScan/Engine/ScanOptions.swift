@@ -24,7 +24,7 @@ public struct ScanOptions: Sendable {
 
 /// What a scan found and what it looked at.
 public struct ScanResult: Sendable {
-    public var findings: [Finding]
+    public var findings: [SecretFinding]
     public var summary: ScanSummary
 }
 

@@ -45,7 +45,7 @@ extension SecretScanner {
 
         let scanned = try scanBlobs(blobs, git: git, progress: progress)
         summary.add(scanned.summary)
-        var findings: [Finding] = []
+        var findings: [SecretFinding] = []
         if !scanned.items.isEmpty {
             let log = try git.output(GitLog.arguments)
             let introductions = GitLog.introductions(in: log, wanted: Set(scanned.items.map(\.blob)))
@@ -62,7 +62,7 @@ extension SecretScanner {
 
     /// A finding and the blob it was found in, until attribution replaces the blob by a commit.
     struct BlobFinding: Sendable {
-        var finding: Finding
+        var finding: SecretFinding
         var blob: String
     }
 
@@ -133,8 +133,8 @@ extension SecretScanner {
 
     /// Gives each finding the commit and path that introduced its blob, then keeps one finding
     /// per rule, path and secret: the earliest.
-    static func attribute(_ found: [BlobFinding], introductions: [String: GitLog.Introduction]) -> [Finding] {
-        var earliest: [String: Finding] = [:]
+    static func attribute(_ found: [BlobFinding], introductions: [String: GitLog.Introduction]) -> [SecretFinding] {
+        var earliest: [String: SecretFinding] = [:]
         for item in found {
             var finding = item.finding
             if let introduction = introductions[item.blob] {

@@ -11,7 +11,7 @@ extension SecretScanner {
         let names = try git.output(["diff", "--name-only", "-z"] + filter)
             .split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         var summary = ScanSummary()
-        var findings: [Finding] = []
+        var findings: [SecretFinding] = []
         guard !names.isEmpty else { return ScanResult(findings: [], summary: summary) }
         let diff = try git.output(["diff", "-U0", "--no-color"] + filter)
         let buffer = ScanBuffer()

@@ -73,7 +73,7 @@ public struct SecretScanner: Sendable {
         }
     }
 
-    private func scanFile(_ path: String, buffer: ScanBuffer, summary: inout ScanSummary, progress: ScanProgress?) -> [Finding] {
+    private func scanFile(_ path: String, buffer: ScanBuffer, summary: inout ScanSummary, progress: ScanProgress?) -> [SecretFinding] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             summary.problems.append(ScanProblem(path: path, reason: InputError.errno("cannot open").reason))
@@ -117,7 +117,7 @@ public struct SecretScanner: Sendable {
         return collected.withLock { $0 }
     }
 
-    static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+    static func reportOrder(_ a: SecretFinding, _ b: SecretFinding) -> Bool {
         (a.file, a.line, a.column, a.ruleID) < (b.file, b.line, b.column, b.ruleID)
     }
 

@@ -27,8 +27,8 @@ struct FindingBuilder {
 
     /// `buffer` holds the input's bytes from absolute offset `base`; candidate ranges are
     /// relative to the buffer.
-    mutating func build(_ candidates: [Candidate], buffer: UnsafeRawBufferPointer, base: Int) -> [Finding] {
-        var findings: [Finding] = []
+    mutating func build(_ candidates: [Candidate], buffer: UnsafeRawBufferPointer, base: Int) -> [SecretFinding] {
+        var findings: [SecretFinding] = []
         for candidate in candidates.sorted(by: { $0.secret.lowerBound < $1.secret.lowerBound }) {
             let rule = ruleSet.rules[candidate.rule]
             guard candidate.confidence >= minimumConfidence else { continue }
@@ -52,7 +52,7 @@ struct FindingBuilder {
                 continue
             }
             let link = rule.definition.inventory
-            findings.append(Finding(
+            findings.append(SecretFinding(
                 ruleID: rule.id,
                 ruleDescription: rule.definition.description ?? rule.id,
                 provider: rule.definition.provider,
@@ -62,7 +62,7 @@ struct FindingBuilder {
                 endLine: end.line + lineOffset,
                 endColumn: end.column,
                 commit: commit,
-                secretRedacted: Redaction.redact(secret, visiblePrefix: candidate.visiblePrefix, link: link),
+                secretRedacted: Redaction.redact(secret, visiblePrefix: candidate.visiblePrefix, showsSecretStart: candidate.showsSecretStart, link: link),
                 fingerprint: fingerprint,
                 confidence: candidate.confidence,
                 severity: rule.severity,

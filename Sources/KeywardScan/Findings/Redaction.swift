@@ -6,14 +6,14 @@ enum Redaction {
     static let ellipsis = "…"
 
     /// `visiblePrefix` is how many leading bytes are format, not secret (`ghp_`, a PEM header).
-    static func redact(_ secret: UnsafeRawBufferPointer, visiblePrefix: Int, link: RuleDefinition.InventoryLink?) -> String {
+    static func redact(_ secret: UnsafeRawBufferPointer, visiblePrefix: Int, showsSecretStart: Bool = true, link: RuleDefinition.InventoryLink?) -> String {
         if link == .keywardKey, let key = PlaintextKey(String(decoding: secret, as: UTF8.self)) {
             return key.redacted
         }
         let fixed = min(visiblePrefix, secret.count)
         let rest = secret.count - fixed
         // One shown character per eight secret ones, at most four: short secrets show almost nothing.
-        let shown = min(4, rest / 8)
+        let shown = showsSecretStart ? min(4, rest / 8) : 0
         return String(decoding: secret[0..<(fixed + shown)], as: UTF8.self) + ellipsis
     }
 }

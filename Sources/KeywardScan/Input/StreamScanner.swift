@@ -18,7 +18,7 @@ struct StreamScanner {
     struct Outcome {
         var bytes = 0
         var binary = false
-        var findings: [Finding] = []
+        var findings: [SecretFinding] = []
         var allowlisted = 0
     }
 

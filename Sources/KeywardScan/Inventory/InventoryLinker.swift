@@ -6,9 +6,9 @@ public enum InventoryLinker {
     /// Hashes per look-up request, so that a scan with thousands of keys stays within request limits.
     public static let batchSize = 500
 
-    /// Fills in ``Finding/inventory`` for findings of inventory-linked rules: keyward keys by
+    /// Fills in ``SecretFinding/inventory`` for findings of inventory-linked rules: keyward keys by
     /// hash (unknown when absent), external identifiers when the inventory supports them.
-    public static func link(_ findings: [Finding], inventory: any InventoryLookup) async throws -> [Finding] {
+    public static func link(_ findings: [SecretFinding], inventory: any InventoryLookup) async throws -> [SecretFinding] {
         var findings = findings
         let hashes = Array(Set(findings.filter { $0.inventoryLink == .keywardKey }.map(\.secretHash)))
         var matches: [KeyHash: InventoryMatch] = [:]
@@ -36,7 +36,7 @@ public enum InventoryLinker {
         return findings
     }
 
-    static func externalIdentifier(_ finding: Finding) -> ExternalIdentifier? {
+    static func externalIdentifier(_ finding: SecretFinding) -> ExternalIdentifier? {
         guard finding.inventoryLink == .externalID, let id = finding.externalIdentifier else { return nil }
         return ExternalIdentifier(provider: finding.provider ?? finding.ruleID, id: id)
     }
@@ -44,14 +44,14 @@ public enum InventoryLinker {
     /// What `--revoke` did.
     public struct Revocation: Sendable {
         /// The findings with their statuses after revocation.
-        public var findings: [Finding]
+        public var findings: [SecretFinding]
         public var revoked: [(keyID: String, source: LeakSource)]
         public var failures: [(keyID: String, error: String)]
     }
 
     /// Revokes every leaked key the inventory reports live (or disabled, which could be enabled
     /// again), once per key however often it was found, naming all places it was found.
-    public static func revokeLeaked(_ findings: [Finding], inventory: any InventoryLookup, reason: String = "leaked: found by keyward scan") async -> Revocation {
+    public static func revokeLeaked(_ findings: [SecretFinding], inventory: any InventoryLookup, reason: String = "leaked: found by keyward scan") async -> Revocation {
         var byKey: [String: [Int]] = [:]
         var order: [String] = []
         for (index, finding) in findings.enumerated() {

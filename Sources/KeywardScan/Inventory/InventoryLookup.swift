@@ -48,7 +48,7 @@ public struct LeakSource: Sendable, Equatable {
     /// Every place the key was found, first one first.
     public var locations: [Location]
 
-    public init(findings: [Finding]) {
+    public init(findings: [SecretFinding]) {
         locations = findings.map {
             Location(file: $0.file, line: $0.line, column: $0.column, commit: $0.commit?.id, ruleID: $0.ruleID, fingerprint: $0.fingerprint)
         }

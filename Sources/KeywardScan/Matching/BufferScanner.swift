@@ -1,4 +1,4 @@
-/// A secret candidate in a buffer, before it becomes a ``Finding``.
+/// A secret candidate in a buffer, before it becomes a ``SecretFinding``.
 struct Candidate: Sendable, Equatable {
     var rule: Int
     /// Everything the rule matched (for an assignment, name through value).
@@ -8,6 +8,8 @@ struct Candidate: Sendable, Equatable {
     var confidence: Confidence
     /// Leading bytes of the secret that are format, not secret (`ghp_`, a PEM header): shown unredacted.
     var visiblePrefix = 0
+    /// Whether the redacted form may show the first characters after the prefix (not for key blocks).
+    var showsSecretStart = true
 }
 
 /// Runs every rule over one buffer in two phases: the prefilter DFA collects literal hits, then
@@ -103,7 +105,7 @@ struct BufferScanner: Sendable {
             guard let found = PEMBlockMatcher().match(buffer, keywordStart: literalStart), report.contains(found.block.lowerBound),
                   CandidateCheck.value(context.rules[ruleIndex], buffer, found.block)
             else { return }
-            state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: context.rules[ruleIndex].baseConfidence, visiblePrefix: found.header))
+            state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: context.rules[ruleIndex].baseConfidence, visiblePrefix: found.header, showsSecretStart: false))
         case .regex:
             for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, lastLine: &state.lastLine[ruleIndex])
             where report.contains(found.whole.lowerBound) && CandidateCheck.value(context.rules[ruleIndex], buffer, found.secret) {

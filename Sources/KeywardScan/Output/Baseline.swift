@@ -9,14 +9,14 @@ public struct Baseline: Sendable, Equatable {
 
     public init(fingerprints: Set<String>) { self.fingerprints = fingerprints }
 
-    public init(findings: [Finding]) { fingerprints = Set(findings.map(\.fingerprint)) }
+    public init(findings: [SecretFinding]) { fingerprints = Set(findings.map(\.fingerprint)) }
 
-    public func filter(_ findings: [Finding]) -> [Finding] {
+    public func filter(_ findings: [SecretFinding]) -> [SecretFinding] {
         findings.filter { !fingerprints.contains($0.fingerprint) }
     }
 
     /// The baseline file for `findings`.
-    public static func document(for findings: [Finding]) -> String {
+    public static func document(for findings: [SecretFinding]) -> String {
         var seen = Set<String>()
         let entries = findings.filter { seen.insert($0.fingerprint).inserted }.map { finding in
             JSONDocument.object([

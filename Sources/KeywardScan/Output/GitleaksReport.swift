@@ -3,7 +3,7 @@
 /// gitleaks' own (`[commit:]file:rule:line`, usable in a `.gitleaksignore`); keyward's stable
 /// fingerprint is added as `KeywardFingerprint`.
 enum GitleaksReport {
-    static func document(_ findings: [Finding]) -> JSONDocument {
+    static func document(_ findings: [SecretFinding]) -> JSONDocument {
         .array(findings.map { finding in
             let commit = finding.commit
             let gitleaksFingerprint = [commit?.id, finding.file, finding.ruleID, String(finding.line)].compactMap { $0 }.joined(separator: ":")

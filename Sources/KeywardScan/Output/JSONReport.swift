@@ -2,11 +2,11 @@
 /// `file`, `line`, `column`, `commit`, `secret_redacted`, `fingerprint`, `confidence`, and for
 /// inventory-linked findings `inventory_key_id` and `status`); more follow.
 enum JSONReport {
-    static func document(_ findings: [Finding]) -> JSONDocument {
+    static func document(_ findings: [SecretFinding]) -> JSONDocument {
         .array(findings.map(object))
     }
 
-    static func object(_ finding: Finding) -> JSONDocument {
+    static func object(_ finding: SecretFinding) -> JSONDocument {
         var members: [(String, JSONDocument)] = [
             ("rule_id", .string(finding.ruleID)),
             ("file", .string(finding.file)),

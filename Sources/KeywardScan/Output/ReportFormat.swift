@@ -12,7 +12,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// Renders findings in a format. Every format writes the redacted secret only.
 public enum Report {
-    public static func render(_ findings: [Finding], format: ReportFormat, rules: RuleSet, color: Bool = false, toolVersion: String = Report.toolVersion) -> String {
+    public static func render(_ findings: [SecretFinding], format: ReportFormat, rules: RuleSet, color: Bool = false, toolVersion: String = Report.toolVersion) -> String {
         switch format {
         case .text: TextReport.render(findings, color: color)
         case .json: JSONReport.document(findings).rendered()

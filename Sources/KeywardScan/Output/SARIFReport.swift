@@ -7,7 +7,7 @@ enum SARIFReport {
     static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
     static let informationURI = "https://github.com/keyward/keyward"
 
-    static func document(_ findings: [Finding], rules: RuleSet, toolVersion: String) -> JSONDocument {
+    static func document(_ findings: [SecretFinding], rules: RuleSet, toolVersion: String) -> JSONDocument {
         var ruleIndex: [String: Int] = [:]
         var descriptors: [JSONDocument] = []
         for finding in findings where ruleIndex[finding.ruleID] == nil {
@@ -31,7 +31,7 @@ enum SARIFReport {
         ])
     }
 
-    private static func descriptor(_ finding: Finding, _ rule: CompiledRule?) -> JSONDocument {
+    private static func descriptor(_ finding: SecretFinding, _ rule: CompiledRule?) -> JSONDocument {
         let description = rule?.definition.description ?? finding.ruleDescription
         return .object([
             ("id", .string(finding.ruleID)),
@@ -47,7 +47,7 @@ enum SARIFReport {
         ])
     }
 
-    private static func result(_ finding: Finding, index: Int) -> JSONDocument {
+    private static func result(_ finding: SecretFinding, index: Int) -> JSONDocument {
         var message = "\(finding.ruleDescription): \(finding.secretRedacted)"
         if let status = finding.inventory?.status { message += " (inventory status: \(status.rawValue))" }
         var properties: [(String, JSONDocument)] = [("confidence", .string(finding.confidence.rawValue))]

@@ -1,6 +1,6 @@
 /// `--format text`: a block per finding for a person at a terminal; ANSI colours when asked.
 enum TextReport {
-    static func render(_ findings: [Finding], color: Bool) -> String {
+    static func render(_ findings: [SecretFinding], color: Bool) -> String {
         func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
         var out = ""
         for finding in findings {

@@ -141,7 +141,7 @@ struct Scan: AsyncParsableCommand {
     }
 
     /// Looks keyward keys up and, with `--revoke`, revokes the live ones.
-    private func linkInventory(_ findings: [Finding]) async throws -> [Finding] {
+    private func linkInventory(_ findings: [SecretFinding]) async throws -> [SecretFinding] {
         guard !noInventory, findings.contains(where: { $0.inventoryLink != nil }) else {
             if revoke && !findings.contains(where: { $0.inventoryLink == .keywardKey }) { ScanMessages.note("revoke: no keyward keys found") }
             return findings

@@ -2,7 +2,7 @@ import KeywardCore
 
 /// One secret found somewhere. It never holds the secret: only a redacted form, a fingerprint
 /// and the SHA-256 of the secret (which is what keyward's inventory is keyed by).
-public struct Finding: Sendable, Equatable {
+public struct SecretFinding: Sendable, Equatable {
     public var ruleID: String
     public var ruleDescription: String
     public var provider: String?
