@@ -18,21 +18,29 @@ extension SecretScanner {
         let started = ContinuousClock.now
         let git = GitProcess(repository: repository)
         _ = try git.output(["rev-parse", "--git-dir"])
-        var listing = ["rev-list", "--objects", "--all", "--filter=object:type=blob"]
+        // The commits to leave out, as `^commit` lines for `rev-list --stdin`: those reachable from a
+        // revision, or those older than a date (whose blobs newer commits may still carry).
+        var exclusions = ""
         if let since {
+            let old: Data
             if (try? git.output(["rev-parse", "--verify", "--quiet", "\(since)^{commit}"])) != nil {
-                listing += ["--not", since]
+                old = try git.output(["rev-list", since])
             } else {
-                listing.append("--since=\(since)")
+                old = try git.output(["rev-list", "--all", "--until=\(since)"])
             }
+            exclusions = old.split(separator: 0x0A).map { "^" + String(decoding: $0, as: UTF8.self) + "\n" }.joined()
         }
+        let revisions = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-revisions-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: revisions, contents: Data(exclusions.utf8)) else { throw GitError("cannot write \(revisions)") }
+        defer { try? FileManager.default.removeItem(atPath: revisions) }
         var summary = ScanSummary()
+        let count = try git.output(["rev-list", "--count", "--all", "--stdin"], standardInput: revisions)
+        summary.commitsScanned = Int(String(decoding: count, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         var blobs: [Blob] = []
-        for line in try git.output(listing).split(separator: 0x0A) {
-            guard let space = line.firstIndex(of: 0x20) else {
-                summary.commitsScanned += 1  // commits are listed without a path
-                continue
-            }
+        // Blobs are listed with the path they were first reached by; the filter also lists the tips, without a path.
+        let objects = try git.output(["rev-list", "--objects", "--filter=object:type=blob", "--all", "--stdin"], standardInput: revisions)
+        for line in objects.split(separator: 0x0A) {
+            guard let space = line.firstIndex(of: 0x20) else { continue }
             let path = String(decoding: line[(space + 1)...], as: UTF8.self)
             if ruleSet.allowlist.allows(path: path) {
                 summary.allowlistedInputs += 1
@@ -106,7 +114,7 @@ extension SecretScanner {
         summary: inout ScanSummary, progress: ScanProgress?
     ) throws(GitError) -> [BlobFinding] {
         let (process, output) = try git.start(["cat-file", "--batch"], standardInput: list)
-        let reader = PipeReader(descriptor: output.fileDescriptor)
+        let reader = PipeReader(handle: output)
         var found: [BlobFinding] = []
         do throws(InputError) {
             for blob in share {

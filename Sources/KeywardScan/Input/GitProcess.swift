@@ -14,7 +14,7 @@ struct GitProcess {
         process.standardOutput = output
         process.standardError = errors
         if let standardInput { process.standardInput = FileHandle(forReadingAtPath: standardInput) }
-        do { try process.run() } catch { throw GitError("cannot run git: \(error.localizedDescription)") }
+        try Self.launch(process)
         // Read both pipes to the end before waiting, or a full pipe would block git forever.
         let collected = Mutex<Data>(Data())
         let errorsRead = DispatchSemaphore(value: 0)
@@ -41,8 +41,20 @@ struct GitProcess {
         process.standardError = FileHandle.nullDevice
         guard let input = FileHandle(forReadingAtPath: standardInput) else { throw GitError("cannot read \(standardInput)") }
         process.standardInput = input
-        do { try process.run() } catch { throw GitError("cannot run git: \(error.localizedDescription)") }
+        try Self.launch(process)
         return (process, output.fileHandleForReading)
+    }
+
+    /// Starts processes one at a time. Foundation's `Process` hands descriptors to the child and
+    /// closes them in the parent; two threads doing so at once can swap a freshly reused
+    /// descriptor between children (seen here: two `cat-file` processes reading each other's lists).
+    private static let launchLock = Mutex<Void>(())
+
+    private static func launch(_ process: Process) throws(GitError) {
+        let failure: (any Error)? = launchLock.withLock { _ in
+            do { try process.run(); return nil } catch { return error }
+        }
+        if let failure { throw GitError("cannot run git: \(failure.localizedDescription)") }
     }
 
     private func makeProcess(_ arguments: [String]) -> Process {

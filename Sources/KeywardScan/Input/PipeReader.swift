@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -9,13 +10,16 @@ import Darwin
 /// Buffered reading of a pipe that carries framed records (`git cat-file --batch`: a header
 /// line, then exactly the announced number of bytes).
 final class PipeReader {
+    /// Held so that the descriptor stays open (and is not reused) while this reader exists.
+    private let handle: FileHandle
     private let descriptor: Int32
     private var storage: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
 
-    init(descriptor: Int32, capacity: Int = 256 * 1024) {
-        self.descriptor = descriptor
+    init(handle: FileHandle, capacity: Int = 256 * 1024) {
+        self.handle = handle
+        self.descriptor = handle.fileDescriptor
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
@@ -42,10 +46,11 @@ final class PipeReader {
     func readLine() throws(InputError) -> [UInt8]? {
         var line: [UInt8] = []
         while true {
+            // A rebased view counts from 0, not from `start`.
             let view = UnsafeRawBufferPointer(rebasing: storage[start..<end])
             if let newline = view.firstIndex(of: 0x0A) {
-                line.append(contentsOf: view[view.startIndex..<newline])
-                start = newline + 1
+                line.append(contentsOf: view[..<newline])
+                start += newline + 1
                 return line
             }
             line.append(contentsOf: view)
