@@ -90,14 +90,14 @@ public struct CommitInfo: Sendable, Equatable, Hashable {
 /// What an inventory said about a finding's secret.
 public struct InventoryMatch: Sendable, Equatable {
     public var keyID: String?
-    public var status: InventoryStatus
+    public var status: LeakStatus
     /// The inventory's own status word (`active`, `rotating`, `expired`, `revoked`, `disabled`),
     /// finer than ``status``: a disabled key is reported `revoked` (unusable now) but stays
     /// `disabled` here, because it could be re-enabled.
     public var keyStatus: String?
     public var owner: String?
 
-    public init(keyID: String?, status: InventoryStatus, keyStatus: String? = nil, owner: String? = nil) {
+    public init(keyID: String?, status: LeakStatus, keyStatus: String? = nil, owner: String? = nil) {
         self.keyID = keyID
         self.status = status
         self.keyStatus = keyStatus
@@ -106,7 +106,7 @@ public struct InventoryMatch: Sendable, Equatable {
 
     /// Maps a keyward key status to the scan's status: `active` and `rotating` keys are live,
     /// `disabled` keys are unusable (reported `revoked`; ``keyStatus`` keeps `disabled`).
-    public static func status(forKeyStatus keyStatus: String) -> InventoryStatus {
+    public static func status(forKeyStatus keyStatus: String) -> LeakStatus {
         switch keyStatus {
         case "active", "rotating": .live
         case "expired": .expired
@@ -117,7 +117,7 @@ public struct InventoryMatch: Sendable, Equatable {
 }
 
 /// A leaked key's state in the inventory, as scan reports name it.
-public enum InventoryStatus: String, Sendable, Codable, CaseIterable {
+public enum LeakStatus: String, Sendable, Codable, CaseIterable {
     /// Usable right now: the leak is an open door (`active` and `rotating` keys).
     case live
     /// Revoked or disabled: the key cannot be used, the leak is closed.

@@ -40,7 +40,8 @@ public struct CompiledRule: Sendable {
         self.definition = definition
         placeholderChecks = definition.reject ?? [.markers]
         allowSecrets = Set((definition.allowSecrets ?? []).map { Array($0.utf8) })
-        switch definition.kind {
+        guard let kind = definition.kind else { throw fail("\"kind\" is missing (token, assignment, pem-block, regex or nearby)") }
+        switch kind {
         case .token:
             guard let patterns = definition.patterns, !patterns.isEmpty else { throw fail("a token rule needs \"patterns\"") }
             var compiled: [TokenPattern] = []

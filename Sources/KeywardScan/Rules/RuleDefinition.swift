@@ -40,7 +40,8 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
     public var id: String
     public var description: String?
     public var provider: String?
-    public var kind: Kind
+    /// Required, except on an entry that only disables a bundled rule.
+    public var kind: Kind?
     /// `token`: one or more patterns in the token pattern language (see ``PatternParser``).
     /// `nearby`: a single run such as `[A-Za-z0-9/+]{40}`.
     public var patterns: [String]?

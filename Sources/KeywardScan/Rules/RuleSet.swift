@@ -21,7 +21,9 @@ public struct RuleSet: Sendable {
         for (index, file) in files.enumerated() {
             if index > 0, file.extendsDefault == false { definitions = [] }
             if let extra = file.allowlist { allowlist.merge(extra) }
+            var inThisFile = Set<String>()
             for rule in file.rules {
+                guard inThisFile.insert(rule.id).inserted else { throw RuleError.invalid("rule id \(rule.id) appears twice in one file") }
                 if let existing = definitions.firstIndex(where: { $0.id == rule.id }) {
                     if rule.disabled == true { definitions.remove(at: existing) } else { definitions[existing] = rule }
                 } else if rule.disabled != true {
