@@ -23,6 +23,8 @@ public struct RuleFile: Codable, Sendable, Equatable {
             return try decoder.decode(RuleFile.self, from: data)
         } catch let error as RuleError {
             throw RuleError.invalid("\(source): \(error)")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw RuleError.invalid("\(source): invalid value at \(RuleFileKeys.path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
             throw RuleError.invalid("\(source): not valid JSON (\(context.debugDescription))")
         } catch let DecodingError.keyNotFound(key, context) {
