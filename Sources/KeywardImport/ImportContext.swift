@@ -14,19 +14,25 @@ struct ImportContext {
     var rejections: [ImportRejection] = []
     var findings: [Finding] = []
     var protectedIdentities: Set<String> = []
+    private let ownSource: [String]
 
     init(file: String, kind: ImportKind, now: Timestamp, options: ImportOptions, existing: [InventoryRecord]) {
         self.file = file
         self.kind = kind
         self.now = now
         self.options = options
+        ownSource = [kind.rawValue]
         merger = InventoryMerger(existing: existing, now: now)
     }
 
     /// A record built from the row on `line`. The import kind is added to its sources.
     mutating func accept(_ record: InventoryRecord, line: Int) {
         var record = record
-        if !record.sources.contains(kind.rawValue) { record.sources = (record.sources + [kind.rawValue]).sorted() }
+        if record.sources.isEmpty {
+            record.sources = ownSource  // one shared array, not one per record
+        } else if !record.sources.contains(kind.rawValue) {
+            record.sources = (record.sources + [kind.rawValue]).sorted()
+        }
         switch merger.accept(record, line: line) {
         case .created, .updated: break
         case .unchanged: unchanged += 1

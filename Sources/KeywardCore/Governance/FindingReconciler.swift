@@ -28,21 +28,31 @@ public enum FindingReconciler {
         previous: [Finding], evaluated: [Finding], now: Timestamp,
         scope: (Finding) -> Bool = { _ in true }
     ) -> Result {
-        var known: [String: Finding] = [:]
-        known.reserveCapacity(previous.count)
-        for finding in previous { known[finding.id] = finding }
+        // Index by position rather than copying findings into a dictionary: evaluations reach
+        // millions of findings, and each copy retains a dozen strings.
+        var position: [String: Int] = [:]
+        position.reserveCapacity(previous.count)
+        for (index, finding) in previous.enumerated() { position[finding.id] = index }
+        var matched = [Bool](repeating: false, count: previous.count)
+        var fresh = Set<String>()
         var result = Result(findings: [], transitions: [])
         result.findings.reserveCapacity(evaluated.count)
-        var seen = Set<String>()
-        seen.reserveCapacity(evaluated.count)
 
-        for fresh in evaluated where seen.insert(fresh.id).inserted {
-            let (next, transition) = merge(old: known[fresh.id], fresh: fresh, now: now)
+        for finding in evaluated {
+            var old: Finding?
+            if let index = position[finding.id] {
+                guard !matched[index] else { continue }
+                matched[index] = true
+                old = previous[index]
+            } else {
+                guard fresh.insert(finding.id).inserted else { continue }
+            }
+            let (next, transition) = merge(old: old, fresh: finding, now: now)
             result.findings.append(next)
             if let transition { result.transitions.append(transition) }
-            count(old: known[fresh.id], next: next, into: &result)
+            count(old: old, next: next, into: &result)
         }
-        for old in previous where !seen.contains(old.id) && old.state != .resolved && scope(old) {
+        for (index, old) in previous.enumerated() where !matched[index] && old.state != .resolved && scope(old) {
             var next = old
             next.state = .resolved
             next.resolvedAt = now

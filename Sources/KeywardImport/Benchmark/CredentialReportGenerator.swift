@@ -50,8 +50,11 @@ public struct CredentialReportGenerator {
         let password = random.next(below: 10) == 0
         fields += [password ? "true" : "false", password ? time(created.adding(seconds: 3600)) : "N/A",
                    password ? time(created) : "N/A", "N/A", password ? "true" : "false"]
-        fields += key(after: created, random: &random, present: true)
-        fields += key(after: created, random: &random, present: random.next(below: 10) < 3)
+        // Key 1 is created in the first half of the user's life, key 2 in the second: two keys of
+        // one user never share a creation second, which is what joins them across files.
+        let middle = created.adding(seconds: now.seconds(since: created) / 2)
+        fields += key(from: created, until: middle, random: &random, present: true)
+        fields += key(from: middle.adding(seconds: 1), until: now, random: &random, present: random.next(below: 10) < 3)
         fields += ["false", "N/A", "false", "N/A"]
         var first = true
         for field in fields {
@@ -62,10 +65,9 @@ public struct CredentialReportGenerator {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    private func key(after created: Timestamp, random: inout SplitMix64, present: Bool) -> [String] {
+    private func key(from start: Timestamp, until end: Timestamp, random: inout SplitMix64, present: Bool) -> [String] {
         guard present else { return ["false", "N/A", "N/A", "N/A", "N/A"] }
-        let span = max(1, now.seconds(since: created))
-        let rotated = created.adding(seconds: Int64(random.next(below: UInt64(span))))
+        let rotated = start.adding(seconds: Int64(random.next(below: UInt64(max(1, end.seconds(since: start))))))
         let active = random.next(below: 10) < 8
         guard random.next(below: 4) > 0 else { return [active ? "true" : "false", time(rotated), "N/A", "N/A", "N/A"] }
         let used = rotated.adding(seconds: Int64(random.next(below: UInt64(max(1, now.seconds(since: rotated))))))

@@ -9,10 +9,10 @@ extension ImportBenchmark.Result: CustomStringConvertible {
         let peak = peakBytes.map { "\($0 / 1_048_576) MiB" } ?? "n/a"
         return """
         import aws-credential-report: \(rows) rows, \(Int(megabytes.rounded())) MiB, \(records) records, \(rejected) rejected
-          first import:  \(format(firstSeconds)) s (\(Int(Double(rows) / max(firstSeconds, 1e-9))) rows/s)
-          re-import:     \(format(againSeconds)) s (\(reimportUnchanged) unchanged)
+          first import:  \(format(firstSeconds)) s wall, \(format(firstImportCPUSeconds)) s CPU (\(Int(Double(rows) / max(firstSeconds, 1e-9))) rows/s)
+          re-import:     \(format(againSeconds)) s wall, \(format(reimportCPUSeconds)) s CPU (\(reimportUnchanged) unchanged)
           peak memory:   \(peak)
-        """
+        """ + (firstRejection.map { "\n  first rejection: \($0)" } ?? "")
     }
 
     private func format(_ value: Double) -> String {

@@ -2,10 +2,19 @@
 import Glibc
 #endif
 
-/// The process's peak resident memory, read from Linux `/proc/self/status` (`VmHWM`), for
-/// benchmark reports. ``resetPeak()`` starts a new measurement window (writes `5` to
-/// `/proc/self/clear_refs`), so each benchmark phase reports its own peak.
-public enum ResidentMemory {
+/// What the process has used, for benchmark reports: peak resident memory from Linux
+/// `/proc/self/status` (`VmHWM`) and CPU time from `getrusage`. ``resetPeak()`` starts a new
+/// memory window (writes `5` to `/proc/self/clear_refs`), so each phase reports its own peak.
+/// CPU time next to wall time shows how much of a slow run was the machine being shared.
+public enum ProcessUsage {
+    /// User plus system CPU seconds of all threads so far.
+    public static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// Peak resident set size in bytes, or nil where `/proc` is not available.
     public static func peakBytes() -> Int64? {
         guard let file = fopen("/proc/self/status", "r") else { return nil }

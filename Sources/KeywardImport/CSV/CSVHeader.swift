@@ -16,7 +16,8 @@ public struct CSVHeader: Sendable {
 
     static func normalize(_ name: String) -> String { normalizeSpaces(name).lowercased() }
 
-    public func position(of column: String) -> Int? { positions[CSVHeader.normalize(column)] }
+    /// Importers ask with lower-case names, found directly; anything else is normalised first.
+    public func position(of column: String) -> Int? { positions[column] ?? positions[CSVHeader.normalize(column)] }
 
     /// Fails the whole import when a required column is missing: without it no row can be read
     /// correctly, so importing "the rest" would be wrong.
@@ -36,11 +37,15 @@ public struct CSVRow {
     public var line: Int { record.line }
 
     /// The trimmed value of `column`, or nil when the column is absent or the value empty.
-    public subscript(column: String) -> String? {
-        guard let position = header.position(of: column), position < record.fields.count else { return nil }
+    public subscript(column: String) -> String? { self[header.position(of: column)] }
+
+    /// The trimmed value at a position looked up once per file (``CSVHeader/position(of:)``).
+    public subscript(position: Int?) -> String? {
+        guard let position, position < record.fields.count else { return nil }
         let value = record.fields[position]
-        if value.isEmpty { return nil }
-        guard value.first == " " || value.last == " " else { return value }
+        let bytes = value.utf8
+        guard let first = bytes.first else { return nil }
+        guard first == 0x20 || bytes.last == 0x20 else { return value }
         let trimmed = CSVHeader.normalizeSpaces(value)
         return trimmed.isEmpty ? nil : trimmed
     }

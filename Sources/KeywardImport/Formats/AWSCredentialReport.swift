@@ -28,12 +28,17 @@ struct AWSCredentialReport {
 
     func run<Source: ByteSource>(_ source: inout Source, context: inout ImportContext) throws -> ImportResult {
         var accounts = Set<String>()
+        var columns: AWSReportColumns?
         try CSVReader.read(
             &source, file: context.file,
-            header: { header, line in try header.require(AWSCredentialReport.required, file: context.file, line: line) },
+            header: { header, line in
+                try header.require(AWSCredentialReport.required, file: context.file, line: line)
+                columns = AWSReportColumns(header)
+            },
             row: { row in
+                guard let columns else { return }
                 do {
-                    let user = try read(row, into: &context)
+                    let user = try read(row, columns: columns, into: &context)
                     if let account = user.account { accounts.insert(account) }
                 } catch let problem as RowProblem {
                     context.reject(line: row.line, field: problem.field, reason: problem.reason, identity: row["user"])
@@ -50,8 +55,8 @@ struct AWSCredentialReport {
 
     /// Reads one user row; every value is checked before anything is accepted, so a bad date in
     /// key 2 does not leave key 1 half-imported.
-    private func read(_ row: CSVRow, into context: inout ImportContext) throws -> AWSUserRow {
-        let user = try AWSUserRow(row)
+    private func read(_ row: CSVRow, columns: AWSReportColumns, into context: inout ImportContext) throws -> AWSUserRow {
+        let user = try AWSUserRow(row, columns: columns)
         var records: [InventoryRecord] = []
         for slot in user.slots where slot.exists {
             records.append(try slot.record(of: user, now: context.now))

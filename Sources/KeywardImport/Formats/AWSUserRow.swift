@@ -9,11 +9,21 @@ enum AWSAccessKeyIdentity {
         "aws:access_key:\(user):\(createdAt.millisecondsSinceEpoch / 1000)"
     }
 
-    /// `arn:aws:iam::123456789012:user/ci` → `123456789012`.
+    /// `arn:aws:iam::123456789012:user/ci` → `123456789012` (the fifth `:`-separated part).
     static func account(fromARN arn: String) -> String? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 6, parts[0] == "arn", !parts[4].isEmpty else { return nil }
-        return String(parts[4])
+        let bytes = arn.utf8
+        guard bytes.starts(with: "arn:".utf8) else { return nil }
+        var colons = 0
+        var start = bytes.startIndex
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ":") {
+            colons += 1
+            if colons == 4 { start = bytes.index(after: index) }
+            if colons == 5 {
+                guard start < index else { return nil }
+                return String(arn[start..<index])
+            }
+        }
+        return nil
     }
 }
 
@@ -29,16 +39,23 @@ struct AWSAccessKeySlot {
     /// A slot holds a key when it is active or has a rotation date (an inactive key).
     var exists: Bool { active == true || lastRotated != nil }
 
-    init(_ row: CSVRow, number: Int) throws(RowProblem) {
+    /// The column names of slots 1 and 2, built once rather than per row.
+    static let names: [(active: String, rotated: String, used: String, region: String, service: String)] = [1, 2].map { number in
         let prefix = "access_key_\(number)_"
+        return (prefix + "active", prefix + "last_rotated", prefix + "last_used_date", prefix + "last_used_region", prefix + "last_used_service")
+    }
+
+    init(_ row: CSVRow, number: Int, columns: AWSReportColumns) throws(RowProblem) {
+        let names = AWSAccessKeySlot.names[number - 1]
+        let at = columns.slots[number - 1]
         self.number = number
-        active = try FieldValue.bool(row[prefix + "active"], field: prefix + "active")
-        lastRotated = try FieldValue.time(row[prefix + "last_rotated"], field: prefix + "last_rotated")
-        lastUsed = try FieldValue.time(row[prefix + "last_used_date"], field: prefix + "last_used_date")
-        lastUsedRegion = FieldValue.text(row[prefix + "last_used_region"])
-        lastUsedService = FieldValue.text(row[prefix + "last_used_service"])
+        active = try FieldValue.bool(row[at.active], field: names.active)
+        lastRotated = try FieldValue.time(row[at.rotated], field: names.rotated)
+        lastUsed = try FieldValue.time(row[at.used], field: names.used)
+        lastUsedRegion = FieldValue.text(row[at.region])
+        lastUsedService = FieldValue.text(row[at.service])
         if active == true && lastRotated == nil {
-            throw RowProblem(field: prefix + "last_rotated", reason: "key \(number) is active but has no creation time")
+            throw RowProblem(field: names.rotated, reason: "key \(number) is active but has no creation time")
         }
     }
 
@@ -68,16 +85,16 @@ struct AWSUserRow {
     var mfaActive: Bool?
     var slots: [AWSAccessKeySlot]
 
-    init(_ row: CSVRow) throws(RowProblem) {
-        guard let name = row["user"] else { throw RowProblem(field: "user", reason: "is empty") }
-        guard let arn = row["arn"] else { throw RowProblem(field: "arn", reason: "is empty") }
+    init(_ row: CSVRow, columns: AWSReportColumns) throws(RowProblem) {
+        guard let name = row[columns.user] else { throw RowProblem(field: "user", reason: "is empty") }
+        guard let arn = row[columns.arn] else { throw RowProblem(field: "arn", reason: "is empty") }
         self.name = name
         self.arn = arn
         account = AWSAccessKeyIdentity.account(fromARN: arn)
-        passwordEnabled = try FieldValue.bool(row["password_enabled"], field: "password_enabled")
-        passwordLastUsed = try FieldValue.time(row["password_last_used"], field: "password_last_used")
-        mfaActive = try FieldValue.bool(row["mfa_active"], field: "mfa_active")
-        slots = [try AWSAccessKeySlot(row, number: 1), try AWSAccessKeySlot(row, number: 2)]
+        passwordEnabled = try FieldValue.bool(row[columns.passwordEnabled], field: "password_enabled")
+        passwordLastUsed = try FieldValue.time(row[columns.passwordLastUsed], field: "password_last_used")
+        mfaActive = try FieldValue.bool(row[columns.mfaActive], field: "mfa_active")
+        slots = [try AWSAccessKeySlot(row, number: 1, columns: columns), try AWSAccessKeySlot(row, number: 2, columns: columns)]
     }
 
     var isRoot: Bool { name == AWSCredentialReport.rootUser }
@@ -117,5 +134,24 @@ struct AWSUserRow {
                 frameworks: [.nhi(10), .csf("PR.AA-01"), .csf("DE.CM-03")], openedAt: now))
         }
         return findings
+    }
+}
+
+/// Where the credential report's columns are in this file, looked up once from the header so
+/// that rows are read by position.
+struct AWSReportColumns {
+    let user, arn, passwordEnabled, passwordLastUsed, mfaActive: Int?
+    let slots: [(active: Int?, rotated: Int?, used: Int?, region: Int?, service: Int?)]
+
+    init(_ header: CSVHeader) {
+        user = header.position(of: "user")
+        arn = header.position(of: "arn")
+        passwordEnabled = header.position(of: "password_enabled")
+        passwordLastUsed = header.position(of: "password_last_used")
+        mfaActive = header.position(of: "mfa_active")
+        slots = AWSAccessKeySlot.names.map { names in
+            (header.position(of: names.active), header.position(of: names.rotated), header.position(of: names.used),
+             header.position(of: names.region), header.position(of: names.service))
+        }
     }
 }

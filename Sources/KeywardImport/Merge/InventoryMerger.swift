@@ -13,35 +13,39 @@ struct InventoryMerger {
         case duplicate(line: Int)
     }
 
-    private var existing: [String: InventoryRecord] = [:]
-    private var naturalKeyByExternalID: [String: String] = [:]
-    /// Natural key → the line of the file that listed it.
-    private var listedOn: [String: Int] = [:]
+    /// The existing records, kept as given (no copy); looked up by position.
+    private let existing: [InventoryRecord]
+    private var positionByNaturalKey: [String: Int] = [:]
+    private var positionByExternalID: [String: Int] = [:]
+    /// For each existing record, the line of this file that listed it (0: not listed).
+    private var listedLine: [Int]
+    /// New natural keys → the line that listed them.
+    private var newOn: [String: Int] = [:]
     private let now: Timestamp
     private(set) var changed: [InventoryRecord] = []
     private(set) var unchangedKeys: [String] = []
     private(set) var created = 0
     private(set) var updated = 0
+    private(set) var accepted = 0
 
     init(existing records: [InventoryRecord], now: Timestamp) {
         self.now = now
-        existing.reserveCapacity(records.count)
-        for record in records {
-            existing[record.naturalKey] = record
-            if let externalID = record.externalID { naturalKeyByExternalID[externalID] = record.naturalKey }
+        existing = records
+        listedLine = [Int](repeating: 0, count: records.count)
+        positionByNaturalKey.reserveCapacity(records.count)
+        for (position, record) in records.enumerated() {
+            positionByNaturalKey[record.naturalKey] = position
+            if let externalID = record.externalID { positionByExternalID[externalID] = position }
         }
     }
 
-    var accepted: Int { listedOn.count }
-
     mutating func accept(_ incoming: InventoryRecord, line: Int) -> Outcome {
-        var key = incoming.naturalKey
-        if existing[key] == nil, let externalID = incoming.externalID, let known = naturalKeyByExternalID[externalID] {
-            key = known
-        }
-        if let first = listedOn[key] { return .duplicate(line: first) }
-        listedOn[key] = line
-        guard let old = existing[key] else {
+        var position = positionByNaturalKey[incoming.naturalKey]
+        if position == nil, let externalID = incoming.externalID { position = positionByExternalID[externalID] }
+        guard let position else {
+            if let first = newOn[incoming.naturalKey] { return .duplicate(line: first) }
+            newOn[incoming.naturalKey] = line
+            accepted += 1
             var record = incoming
             record.firstSeenAt = now
             record.lastSeenAt = now
@@ -49,9 +53,13 @@ struct InventoryMerger {
             created += 1
             return .created
         }
+        if listedLine[position] != 0 { return .duplicate(line: listedLine[position]) }
+        listedLine[position] = line
+        accepted += 1
+        let old = existing[position]
         let next = old.merged(with: incoming, at: now)
         guard next.differsInContent(from: old) else {
-            unchangedKeys.append(key)
+            unchangedKeys.append(old.naturalKey)
             return .unchanged
         }
         changed.append(next)
@@ -66,14 +74,14 @@ struct InventoryMerger {
     mutating func markDisappeared(scope: DisappearanceScope, protectedIdentities: Set<String>) -> Int {
         guard accepted > 0 else { return 0 }
         var gone: [InventoryRecord] = []
-        for (key, record) in existing where listedOn[key] == nil && record.status != .disappeared && scope.contains(record) {
+        for (position, record) in existing.enumerated() where listedLine[position] == 0 && record.status != .disappeared && scope.contains(record) {
             if let identity = record.identity, protectedIdentities.contains(identity) { continue }
             var next = record
             next.status = .disappeared
             next.disappearedAt = now
             gone.append(next)
         }
-        changed.append(contentsOf: gone.sorted { $0.naturalKey < $1.naturalKey })
+        changed.append(contentsOf: gone)
         return gone.count
     }
 }

@@ -28,8 +28,11 @@ extension InventoryRecord {
         if !incoming.sources.allSatisfy(sources.contains) {
             next.sources = Array(Set(sources).union(incoming.sources)).sorted()
         }
-        next.tags.merge(incoming.tags) { _, new in new }
-        next.attributes.merge(incoming.attributes) { _, new in new }
+        // Merging only when something differs keeps the unchanged path free of copies.
+        if incoming.tags.contains(where: { tags[$0.key] != $0.value }) { next.tags.merge(incoming.tags) { _, new in new } }
+        if incoming.attributes.contains(where: { attributes[$0.key] != $0.value }) {
+            next.attributes.merge(incoming.attributes) { _, new in new }
+        }
         next.lastSeenAt = now
         next.disappearedAt = nil
         return next

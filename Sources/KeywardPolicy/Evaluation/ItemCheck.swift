@@ -2,8 +2,15 @@ import KeywardCore
 
 /// The checks that look at one credential at a time.
 enum ItemCheck {
-    static func verdict(_ check: PolicyCheck, item: InventoryItem, owners: OwnerRegistry, now: Timestamp) -> Verdict? {
-        let name = ItemDescription.name(of: item)
+    /// `label` caches the item's description across the rules evaluated for one item: it is built
+    /// only when a first check fails (most pairs pass) and then reused by the others.
+    static func verdict(_ check: PolicyCheck, item: InventoryItem, label: inout String?, owners: OwnerRegistry, now: Timestamp) -> Verdict? {
+        var name: String {
+            if let label { return label }
+            let text = ItemDescription.name(of: item)
+            label = text
+            return text
+        }
         func daysSince(_ time: Timestamp) -> Int64 { now.seconds(since: time) / 86_400 }
         switch check {
         case .maxAge(let limit):

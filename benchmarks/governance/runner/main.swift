@@ -16,7 +16,9 @@ do {
 } catch {
     print("import benchmark failed: \(error)")
 }
-ResidentMemory.resetPeak()
+ProcessUsage.resetPeak()
+let cpu = ProcessUsage.cpuSeconds()
 let policy = PolicyBenchmark.run(items: items, now: now)
 print(policy)
-print("  peak memory:        \(ResidentMemory.peakBytes().map { "\($0 / 1_048_576) MiB" } ?? "n/a")")
+print("  CPU, all phases:    \(Int((ProcessUsage.cpuSeconds() - cpu).rounded())) s")
+print("  peak memory:        \(ProcessUsage.peakBytes().map { "\($0 / 1_048_576) MiB" } ?? "n/a")")

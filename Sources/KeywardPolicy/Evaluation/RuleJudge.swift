@@ -1,0 +1,67 @@
+import KeywardCore
+
+/// One rule with the exceptions active at `now`: turns verdicts into findings, suppressed where
+/// an exception covers the subject. A class, so that the inner loop over millions of
+/// (item, rule) pairs passes one reference instead of copying the rule's arrays and strings.
+final class RuleJudge: Sendable {
+    let rule: PolicyRule
+    let exceptions: [PolicyException]
+    let now: Timestamp
+
+    init(rule: PolicyRule, exceptions: [PolicyException], now: Timestamp) {
+        self.rule = rule
+        self.exceptions = exceptions
+        self.now = now
+    }
+
+    var isPerIdentity: Bool {
+        if case .multipleActiveKeys = rule.check { return true }
+        return false
+    }
+
+    /// Evaluates the per-item rules over a slice, item by item, so each item is read once and its
+    /// description built at most once whatever number of rules it fails. One outcome per judge.
+    static func evaluate(_ judges: [RuleJudge], over items: ArraySlice<InventoryItem>, owners: OwnerRegistry) -> [RuleOutcome] {
+        var outcomes = [RuleOutcome](repeating: RuleOutcome(), count: judges.count)
+        for item in items {
+            var label: String?
+            for slot in judges.indices {
+                let judge = judges[slot]
+                guard judge.rule.applies(to: item) else { continue }
+                outcomes[slot].evaluated += 1
+                if let verdict = ItemCheck.verdict(judge.rule.check, item: item, label: &label, owners: owners, now: judge.now) {
+                    judge.record(subject: item.subject, name: item.name, verdict: verdict, into: &outcomes[slot])
+                }
+            }
+        }
+        return outcomes
+    }
+
+    func evaluatePerIdentity(_ items: [InventoryItem]) -> RuleOutcome {
+        guard case .multipleActiveKeys(let max) = rule.check else { return RuleOutcome() }
+        var outcome = RuleOutcome()
+        outcome.evaluated = IdentityCheck.evaluate(rule: rule, max: max, items: items) { subject, name, verdict in
+            record(subject: subject, name: name, verdict: verdict, into: &outcome)
+        }
+        return outcome
+    }
+
+    func record(subject: FindingSubject, name: String?, verdict: Verdict, into outcome: inout RuleOutcome) {
+        var finding = Finding(rule: rule.id, severity: rule.severity, subject: subject, message: verdict.message,
+                              remediation: verdict.remediation, frameworks: rule.frameworks, openedAt: now)
+        if let exception = exceptions.first(where: { $0.covers(subject, name: name) }) {
+            finding.state = .suppressed
+            finding.exception = exception.id
+            outcome.suppressed += 1
+        } else {
+            outcome.failing += 1
+        }
+        outcome.findings.append(finding)
+    }
+
+    func result(_ outcome: RuleOutcome) -> CheckResult {
+        CheckResult(rule: rule.id, check: rule.check.name.rawValue, severity: rule.severity, frameworks: rule.frameworks,
+                    summary: rule.description ?? rule.check.name.summary, evaluated: outcome.evaluated,
+                    failing: outcome.failing, suppressed: outcome.suppressed)
+    }
+}
