@@ -28,29 +28,31 @@ public enum FindingReconciler {
         previous: [Finding], evaluated: [Finding], now: Timestamp,
         scope: (Finding) -> Bool = { _ in true }
     ) -> Result {
-        // Index by position rather than copying findings into a dictionary: evaluations reach
-        // millions of findings, and each copy retains a dozen strings.
-        var position: [String: Int] = [:]
+        // Index by position with inline keys, and read only the three fields a stored finding
+        // contributes: evaluations reach millions of findings, and copying one retains a dozen
+        // strings.
+        var position: [FindingKey: Int] = [:]
         position.reserveCapacity(previous.count)
-        for (index, finding) in previous.enumerated() { position[finding.id] = index }
+        for (index, finding) in previous.enumerated() { position[FindingKey(finding.id)] = index }
         var matched = [Bool](repeating: false, count: previous.count)
-        var fresh = Set<String>()
+        var fresh = Set<FindingKey>()
         var result = Result(findings: [], transitions: [])
         result.findings.reserveCapacity(evaluated.count)
 
         for finding in evaluated {
-            var old: Finding?
-            if let index = position[finding.id] {
+            let key = FindingKey(finding.id)
+            var prior: Prior?
+            if let index = position[key] {
                 guard !matched[index] else { continue }
                 matched[index] = true
-                old = previous[index]
+                prior = Prior(previous[index])
             } else {
-                guard fresh.insert(finding.id).inserted else { continue }
+                guard fresh.insert(key).inserted else { continue }
             }
-            let (next, transition) = merge(old: old, fresh: finding, now: now)
+            var next = finding
+            if let transition = apply(prior: prior, to: &next, now: now) { result.transitions.append(transition) }
+            count(prior: prior, next: next.state, into: &result)
             result.findings.append(next)
-            if let transition { result.transitions.append(transition) }
-            count(old: old, next: next, into: &result)
         }
         for (index, old) in previous.enumerated() where !matched[index] && old.state != .resolved && scope(old) {
             var next = old
@@ -65,54 +67,58 @@ public enum FindingReconciler {
         return result
     }
 
-    private static func merge(old: Finding?, fresh: Finding, now: Timestamp) -> (Finding, FindingTransition?) {
-        var next = fresh
-        let target: FindingState = fresh.state == .suppressed ? .suppressed : .open
-        guard let old else {
+    /// What a stored finding carries into the next state.
+    private struct Prior {
+        var state: FindingState
+        var openedAt: Timestamp
+        var exception: String?
+
+        init(_ finding: Finding) {
+            state = finding.state
+            openedAt = finding.openedAt
+            exception = finding.exception
+        }
+    }
+
+    /// Sets `next`'s state and `opened_at` from the prior state and what evaluation reported;
+    /// returns the history row when the state changed.
+    private static func apply(prior: Prior?, to next: inout Finding, now: Timestamp) -> FindingTransition? {
+        let target: FindingState = next.state == .suppressed ? .suppressed : .open
+        next.resolvedAt = nil
+        func transition(from: FindingState?, _ reason: String) -> FindingTransition {
+            FindingTransition(findingID: next.id, rule: next.rule, from: from, to: next.state, at: now, reason: reason)
+        }
+        guard let prior else {
             next.state = target
             next.openedAt = now
-            next.resolvedAt = nil
-            return (next, FindingTransition(findingID: fresh.id, rule: fresh.rule, from: nil, to: target, at: now,
-                                            reason: target == .suppressed ? "found; covered by exception \(fresh.exception ?? "")" : "found"))
+            return transition(from: nil, target == .suppressed ? "found; covered by exception \(next.exception ?? "")" : "found")
         }
-        next.resolvedAt = nil
-        switch (old.state, target) {
+        next.openedAt = prior.openedAt
+        switch (prior.state, target) {
         case (.resolved, _):
             next.state = target
             next.openedAt = now
-            return (next, FindingTransition(findingID: fresh.id, rule: fresh.rule, from: .resolved, to: target, at: now, reason: "found again"))
-        case (.suppressed, .suppressed), (.open, .open):
-            next.state = old.state
-            next.openedAt = old.openedAt
-            return (next, nil)
-        case (.acknowledged, .open):
-            next.state = .acknowledged
-            next.openedAt = old.openedAt
-            return (next, nil)
+            return transition(from: .resolved, "found again")
         case (.suppressed, .open):
             next.state = .open
-            next.openedAt = old.openedAt
-            return (next, FindingTransition(findingID: fresh.id, rule: fresh.rule, from: .suppressed, to: .open, at: now,
-                                            reason: "exception \(old.exception ?? "") expired or was removed"))
-        case (_, .suppressed):
+            return transition(from: .suppressed, "exception \(prior.exception ?? "") expired or was removed")
+        case (.open, .suppressed), (.acknowledged, .suppressed):
             next.state = .suppressed
-            next.openedAt = old.openedAt
-            return (next, FindingTransition(findingID: fresh.id, rule: fresh.rule, from: old.state, to: .suppressed, at: now,
-                                            reason: "covered by exception \(fresh.exception ?? "")"))
+            return transition(from: prior.state, "covered by exception \(next.exception ?? "")")
         default:
-            next.state = old.state
-            next.openedAt = old.openedAt
-            return (next, nil)
+            // open stays open, acknowledged stays acknowledged, suppressed stays suppressed
+            next.state = prior.state
+            return nil
         }
     }
 
     /// `suppressed` counts every reported finding an exception covers now; the others count once
     /// as opened, reopened or still open.
-    private static func count(old: Finding?, next: Finding, into result: inout Result) {
-        if next.state == .suppressed {
+    private static func count(prior: Prior?, next: FindingState, into result: inout Result) {
+        if next == .suppressed {
             result.suppressed += 1
-        } else if let old {
-            if old.state == .resolved { result.reopened += 1 } else { result.stillOpen += 1 }
+        } else if let prior {
+            if prior.state == .resolved { result.reopened += 1 } else { result.stillOpen += 1 }
         } else {
             result.opened += 1
         }

@@ -7,7 +7,7 @@ extension PolicyBenchmark.Result: CustomStringConvertible {
             return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
         }
         return """
-        policy evaluation: \(items) items, \(rules) rules, \(findings) findings
+        policy evaluation: \(items) items (\(profile.rawValue)), \(rules) rules, \(findings) findings
           generate items:     \(seconds(generation))
           evaluate:           \(seconds(evaluation))
           reconcile (first):  \(seconds(firstReconcile))

@@ -6,6 +6,7 @@ import KeywardCore
 public enum PolicyBenchmark {
     public struct Result: Sendable, Equatable {
         public var items: Int
+        public var profile: SyntheticInventory.Profile
         public var rules: Int
         public var findings: Int
         public var generation: Duration
@@ -14,10 +15,11 @@ public enum PolicyBenchmark {
         public var steadyReconcile: Duration
     }
 
-    public static func run(items count: Int, now: Timestamp, policy: Policy = DefaultPolicy.load()) -> Result {
+    public static func run(items count: Int, profile: SyntheticInventory.Profile = .neglected, now: Timestamp,
+                           policy: Policy = DefaultPolicy.load()) -> Result {
         let clock = ContinuousClock()
         var items: [InventoryItem] = []
-        let generation = clock.measure { items = SyntheticInventory(count: count, now: now).items() }
+        let generation = clock.measure { items = SyntheticInventory(count: count, now: now, profile: profile).items() }
         let engine = PolicyEngine(policy: policy)
         var evaluation: PolicyEvaluation?
         let evaluating = clock.measure { evaluation = engine.evaluate(items, now: now) }
@@ -25,7 +27,7 @@ public enum PolicyBenchmark {
         var stored: [Finding] = []
         let first = clock.measure { stored = FindingReconciler.reconcile(previous: [], evaluated: findings, now: now).findings }
         let steady = clock.measure { _ = FindingReconciler.reconcile(previous: stored, evaluated: findings, now: now) }
-        return Result(items: count, rules: policy.rules.count, findings: findings.count, generation: generation,
+        return Result(items: count, profile: profile, rules: policy.rules.count, findings: findings.count, generation: generation,
                       evaluation: evaluating, firstReconcile: first, steadyReconcile: steady)
     }
 }

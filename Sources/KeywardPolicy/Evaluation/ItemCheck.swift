@@ -48,7 +48,7 @@ enum ItemCheck {
             return Verdict(message: "\(name) lacks \(missing.map(\.rawValue).joined(separator: ", ")) in the inventory.",
                            remediation: "Fill in \(missing.map(\.rawValue).joined(separator: ", ")): an inventory of service credentials needs owner, purpose and review date (CIS Controls 5.5).")
         case .forbiddenScopes(let patterns, let wildcards):
-            let matched = item.scopes.filter { scope in (wildcards && scope.contains("*")) || patterns.contains { $0.matches(scope) } }
+            let matched = item.scopes.filter { scope in (wildcards && scope.utf8.contains(UInt8(ascii: "*"))) || patterns.contains { $0.matches(scope) } }
             guard !matched.isEmpty else { return nil }
             let environments = item.environments.isEmpty ? "" : " in \(item.environments.joined(separator: ", "))"
             return Verdict(message: "\(name)\(environments) carries forbidden scope\(matched.count == 1 ? "" : "s") \(matched.joined(separator: ", ")).",

@@ -7,11 +7,28 @@ final class RuleJudge: Sendable {
     let rule: PolicyRule
     let exceptions: [PolicyException]
     let now: Timestamp
+    // The parts of the rule the inner loop reads, held directly so it never copies the rule.
+    private let check: PolicyCheck
+    private let selector: InventorySelector
+    private let exclude: InventorySelector?
+    private let liveOnly: Bool
 
     init(rule: PolicyRule, exceptions: [PolicyException], now: Timestamp) {
         self.rule = rule
         self.exceptions = exceptions
         self.now = now
+        check = rule.check
+        selector = rule.selector
+        exclude = rule.exclude
+        liveOnly = rule.selector.statuses == nil
+    }
+
+    /// ``PolicyRule/applies(to:)`` without the copy.
+    func applies(to item: InventoryItem) -> Bool {
+        if liveOnly && !item.status.isLive { return false }
+        guard selector.matches(item) else { return false }
+        if let exclude, exclude.matches(item) { return false }
+        return true
     }
 
     var isPerIdentity: Bool {
@@ -27,9 +44,9 @@ final class RuleJudge: Sendable {
             var label: String?
             for slot in judges.indices {
                 let judge = judges[slot]
-                guard judge.rule.applies(to: item) else { continue }
+                guard judge.applies(to: item) else { continue }
                 outcomes[slot].evaluated += 1
-                if let verdict = ItemCheck.verdict(judge.rule.check, item: item, label: &label, owners: owners, now: judge.now) {
+                if let verdict = ItemCheck.verdict(judge.check, item: item, label: &label, owners: owners, now: judge.now) {
                     judge.record(subject: item.subject, name: item.name, verdict: verdict, into: &outcomes[slot])
                 }
             }

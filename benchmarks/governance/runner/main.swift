@@ -16,9 +16,11 @@ do {
 } catch {
     print("import benchmark failed: \(error)")
 }
-ProcessUsage.resetPeak()
-let cpu = ProcessUsage.cpuSeconds()
-let policy = PolicyBenchmark.run(items: items, now: now)
-print(policy)
-print("  CPU, all phases:    \(Int((ProcessUsage.cpuSeconds() - cpu).rounded())) s")
-print("  peak memory:        \(ProcessUsage.peakBytes().map { "\($0 / 1_048_576) MiB" } ?? "n/a")")
+for profile in SyntheticInventory.Profile.allCases.reversed() {
+    ProcessUsage.resetPeak()
+    let cpu = ProcessUsage.cpuSeconds()
+    let policy = PolicyBenchmark.run(items: items, profile: profile, now: now)
+    print(policy)
+    print("  CPU, all phases:    \(Int((ProcessUsage.cpuSeconds() - cpu).rounded())) s")
+    print("  peak memory:        \(ProcessUsage.peakBytes().map { "\($0 / 1_048_576) MiB" } ?? "n/a")")
+}
