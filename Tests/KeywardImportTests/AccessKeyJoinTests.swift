@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import KeywardCore
 @testable import KeywardImport
@@ -62,5 +63,17 @@ import KeywardCore
         #expect(throws: ImportError.self) {
             try Importer.run(kind: .awsAccessKeys, bytes: Array("{\"AccessKeyMetadata\": [".utf8), fileName: "k.json", existing: [], now: now)
         }
+    }
+}
+
+@Suite struct ImportSummaryTests {
+    @Test func summaryCarriesCountsAndRejectionsAsJSON() throws {
+        let text = Fixtures.credentialReport.replacingFirst("2023-01-10T08:05:00+00:00", with: "yesterday")
+        let result = try Importer.run(kind: .awsCredentialReport, bytes: Array(text.utf8), fileName: "r.csv", existing: [], now: Fixtures.now)
+        let summary = result.summary
+        #expect((summary.created, summary.rejected, summary.findings) == (3, 1, 3))
+        let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+        #expect(json.contains("\"kind\":\"aws-credential-report\"") && json.contains("\"field\":\"access_key_1_last_rotated\""))
+        #expect(summary.rejections.first?.description == "r.csv:4: access_key_1_last_rotated: \"yesterday\" is not an ISO 8601 date-time (e.g. 2026-01-31T12:00:00+00:00)")
     }
 }
