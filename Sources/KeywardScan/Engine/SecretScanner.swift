@@ -17,15 +17,14 @@ import Darwin
 public struct SecretScanner: Sendable {
     public let ruleSet: RuleSet
     public let options: ScanOptions
-    let bufferScanner: BufferScanner
+    /// Built once: copying it per input would retain every array of the rules again.
+    let streamScanner: StreamScanner
 
     public init(ruleSet: RuleSet, options: ScanOptions = ScanOptions()) {
         self.ruleSet = ruleSet
         self.options = options
-        self.bufferScanner = BufferScanner(ruleSet)
+        self.streamScanner = StreamScanner(scanner: BufferScanner(ruleSet), minimumConfidence: options.minimumConfidence)
     }
-
-    var streamScanner: StreamScanner { StreamScanner(scanner: bufferScanner, minimumConfidence: options.minimumConfidence) }
 
     /// Scans files and directories (recursively).
     public func scan(paths: [String], progress: ScanProgress? = nil) -> ScanResult {

@@ -43,7 +43,7 @@ struct StreamScanner {
             let view = UnsafeRawBufferPointer(rebasing: memory[0..<filled])
             if first {
                 first = false
-                if view.prefix(Self.binaryProbe).contains(0) {
+                if filled > 0, memchr(view.baseAddress!, 0, min(filled, Self.binaryProbe)) != nil {
                     outcome.binary = true
                     return outcome
                 }

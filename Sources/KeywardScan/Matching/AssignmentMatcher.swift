@@ -18,14 +18,16 @@ struct AssignmentMatcher: Sendable {
     private let maxLength: Int
     private let requireDigit: Bool
 
-    static let nameBytes = ByteSet.word.union(ByteSet([UInt8(ascii: "."), UInt8(ascii: "-")]))
-    static let fillerBytes = nameBytes.union(ByteSet([0x20, 0x09]))
-    static let quoteOrSpace = ByteSet.space.union(ByteSet(Array("'\"".utf8)))
-    static let openers = ByteSet.space.union(ByteSet(Array("'\"`=".utf8)))
-    static let plainValue = ByteSet.word.union(ByteSet(Array(".=-".utf8)))
-    static let base64Value = ByteSet.alphanumerics.union(ByteSet(Array("+/".utf8)))
-    static let terminators = ByteSet.space.union(ByteSet(Array("'\"`;".utf8)))
-    static let operators: [[UInt8]] = [":::=", "::=", ":=", "=>", "?=", "||", "=", ":", ",", ">"].map { Array($0.utf8) }
+    // Byte classes are instance properties, not statics: a static is reached through a lazy
+    // initialisation check on every use, and these are used on every keyword hit.
+    private let nameBytes = ByteSet.word.union(ByteSet([UInt8(ascii: "."), UInt8(ascii: "-")]))
+    private let fillerBytes = ByteSet.word.union(ByteSet(Array(".- \t".utf8)))
+    private let quoteOrSpace = ByteSet.space.union(ByteSet(Array("'\"".utf8)))
+    private let openers = ByteSet.space.union(ByteSet(Array("'\"`=".utf8)))
+    private let plainValue = ByteSet.word.union(ByteSet(Array(".=-".utf8)))
+    private let base64Value = ByteSet.alphanumerics.union(ByteSet(Array("+/".utf8)))
+    private let terminators = ByteSet.space.union(ByteSet(Array("'\"`;".utf8)))
+    private let operators: [[UInt8]] = [":::=", "::=", ":=", "=>", "?=", "||", "=", ":", ",", ">"].map { Array($0.utf8) }
     static let maximumNameLength = 64
 
     init(_ options: AssignmentOptions) {
@@ -52,11 +54,11 @@ struct AssignmentMatcher: Sendable {
     /// keywords (`secret_token`) is examined once.
     func match(_ buffer: UnsafeRawBufferPointer, keywordStart: Int, keywordEnd: Int, lastName: inout Int) -> Match? {
         var nameStart = keywordStart
-        while nameStart > 0, keywordStart - nameStart < Self.maximumNameLength, Self.nameBytes.contains(buffer[nameStart - 1]) { nameStart -= 1 }
+        while nameStart > 0, keywordStart - nameStart < Self.maximumNameLength, nameBytes.contains(buffer[nameStart - 1]) { nameStart -= 1 }
         guard nameStart != lastName else { return nil }
         lastName = nameStart
         var nameEnd = keywordEnd
-        while nameEnd < buffer.count, nameEnd - keywordEnd < Self.maximumNameLength, Self.nameBytes.contains(buffer[nameEnd]) { nameEnd += 1 }
+        while nameEnd < buffer.count, nameEnd - keywordEnd < Self.maximumNameLength, nameBytes.contains(buffer[nameEnd]) { nameEnd += 1 }
         guard let valueStart = operatorAndOpening(buffer, after: nameEnd),
               let valueEnd = value(buffer, at: valueStart)
         else { return nil }
@@ -70,24 +72,24 @@ struct AssignmentMatcher: Sendable {
     private func operatorAndOpening(_ buffer: UnsafeRawBufferPointer, after nameEnd: Int) -> Int? {
         var position = nameEnd
         var skipped = 0
-        while position < buffer.count, skipped < 20, Self.fillerBytes.contains(buffer[position]) { position += 1; skipped += 1 }
+        while position < buffer.count, skipped < 20, fillerBytes.contains(buffer[position]) { position += 1; skipped += 1 }
         skipped = 0
-        while position < buffer.count, skipped < 3, Self.quoteOrSpace.contains(buffer[position]) { position += 1; skipped += 1 }
-        guard let op = Self.operators.first(where: { TokenPattern.equal(buffer, at: position, $0, folded: false) }) else { return nil }
+        while position < buffer.count, skipped < 3, quoteOrSpace.contains(buffer[position]) { position += 1; skipped += 1 }
+        guard let op = operators.first(where: { TokenPattern.equal(buffer, at: position, $0, folded: false) }) else { return nil }
         position += op.count
         skipped = 0
-        while position < buffer.count, skipped < 5, Self.openers.contains(buffer[position]) { position += 1; skipped += 1 }
+        while position < buffer.count, skipped < 5, openers.contains(buffer[position]) { position += 1; skipped += 1 }
         return position
     }
 
     /// The end of a plausible value starting at `start`: `[\w.=-]{min,max}` or base64, then a terminator.
     private func value(_ buffer: UnsafeRawBufferPointer, at start: Int) -> Int? {
         var end = start
-        while end < buffer.count, end - start <= maxLength, Self.plainValue.contains(buffer[end]) { end += 1 }
+        while end < buffer.count, end - start <= maxLength, plainValue.contains(buffer[end]) { end += 1 }
         if end - start >= minLength, end - start <= maxLength, terminates(buffer, at: end) { return end }
         guard start < buffer.count, ByteSet.alphanumerics.contains(buffer[start]) else { return nil }
         end = start + 1
-        while end < buffer.count, end - start <= maxLength, Self.base64Value.contains(buffer[end]) { end += 1 }
+        while end < buffer.count, end - start <= maxLength, base64Value.contains(buffer[end]) { end += 1 }
         var padding = 0
         while end < buffer.count, padding < 3, buffer[end] == UInt8(ascii: "=") { end += 1; padding += 1 }
         guard end - start >= max(minLength, 12), end - start <= maxLength, terminates(buffer, at: end) else { return nil }
@@ -97,7 +99,7 @@ struct AssignmentMatcher: Sendable {
     private func terminates(_ buffer: UnsafeRawBufferPointer, at position: Int) -> Bool {
         guard position < buffer.count else { return true }
         let byte = buffer[position]
-        if Self.terminators.contains(byte) { return true }
+        if terminators.contains(byte) { return true }
         if byte == UInt8(ascii: "\\"), position + 1 < buffer.count {
             let next = buffer[position + 1]
             return next == UInt8(ascii: "n") || next == UInt8(ascii: "r")

@@ -31,6 +31,7 @@ struct BufferScanner: Sendable {
     func scan(_ buffer: UnsafeRawBufferPointer, report: Range<Int>, scratch: HitScratch = HitScratch()) -> [Candidate] {
         guard !buffer.isEmpty else { return [] }
         ruleSet.prefilter.collectHits(buffer, into: scratch)
+        guard scratch.streams.contains(where: { !$0.isEmpty }) else { return [] }
         var state = HitState(ruleCount: ruleSet.rules.count)
         plan.withContext(rules: ruleSet.rules) { context in
             for stream in scratch.streams {

@@ -18,7 +18,23 @@ extension Prefilter {
     /// length early (in the start state) and keeps only hits ending inside its own quarter, so
     /// nothing is lost or found twice; concatenating the four hit lists keeps them in order.
     func collectHits(_ buffer: UnsafeRawBufferPointer, into scratch: HitScratch) {
-        for index in scratch.streams.indices { scratch.streams[index].removeAll(keepingCapacity: true) }
+        // Work on local arrays: appending through the class property would check exclusive
+        // access on every hit. Swapping keeps their capacity from buffer to buffer.
+        var (h0, h1, h2, h3): ([UInt64], [UInt64], [UInt64], [UInt64]) = ([], [], [], [])
+        swap(&h0, &scratch.streams[0])
+        swap(&h1, &scratch.streams[1])
+        swap(&h2, &scratch.streams[2])
+        swap(&h3, &scratch.streams[3])
+        defer {
+            swap(&h0, &scratch.streams[0])
+            swap(&h1, &scratch.streams[1])
+            swap(&h2, &scratch.streams[2])
+            swap(&h3, &scratch.streams[3])
+        }
+        h0.removeAll(keepingCapacity: true)
+        h1.removeAll(keepingCapacity: true)
+        h2.removeAll(keepingCapacity: true)
+        h3.removeAll(keepingCapacity: true)
         let count = buffer.count
         guard count > 0 else { return }
         transitions.withUnsafeBufferPointer { table in
@@ -26,7 +42,7 @@ extension Prefilter {
                 let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 guard count >= Self.interleaveThreshold else {
                     var row = 0
-                    walk(bytes, from: 0, to: count, keepAfter: 0, row: &row, table, classes, into: &scratch.streams[0])
+                    walk(bytes, from: 0, to: count, keepAfter: 0, row: &row, table, classes, into: &h0)
                     return
                 }
                 let quarter = count / 4
@@ -47,17 +63,17 @@ extension Prefilter {
                     r3 = Int(e3 & ~Self.outputFlag)
                     step &+= 1
                     if (e0 | e1 | e2 | e3) & Self.outputFlag != 0 {
-                        if e0 & Self.outputFlag != 0 { record(step, r0, keepAfter: 0, into: &scratch.streams[0]) }
-                        if e1 & Self.outputFlag != 0 { record(step &+ o1, r1, keepAfter: quarter, into: &scratch.streams[1]) }
-                        if e2 & Self.outputFlag != 0 { record(step &+ o2, r2, keepAfter: 2 * quarter, into: &scratch.streams[2]) }
-                        if e3 & Self.outputFlag != 0 { record(step &+ o3, r3, keepAfter: 3 * quarter, into: &scratch.streams[3]) }
+                        if e0 & Self.outputFlag != 0 { record(step, r0, keepAfter: 0, into: &h0) }
+                        if e1 & Self.outputFlag != 0 { record(step &+ o1, r1, keepAfter: quarter, into: &h1) }
+                        if e2 & Self.outputFlag != 0 { record(step &+ o2, r2, keepAfter: 2 * quarter, into: &h2) }
+                        if e3 & Self.outputFlag != 0 { record(step &+ o3, r3, keepAfter: 3 * quarter, into: &h3) }
                     }
                 }
                 // Streams 1–3 started warmUp bytes early, so each has warmUp bytes of its quarter left; the last also the remainder.
-                walk(bytes, from: steps, to: quarter, keepAfter: 0, row: &r0, table, classes, into: &scratch.streams[0])
-                walk(bytes, from: steps + o1, to: 2 * quarter, keepAfter: quarter, row: &r1, table, classes, into: &scratch.streams[1])
-                walk(bytes, from: steps + o2, to: 3 * quarter, keepAfter: 2 * quarter, row: &r2, table, classes, into: &scratch.streams[2])
-                walk(bytes, from: steps + o3, to: count, keepAfter: 3 * quarter, row: &r3, table, classes, into: &scratch.streams[3])
+                walk(bytes, from: steps, to: quarter, keepAfter: 0, row: &r0, table, classes, into: &h0)
+                walk(bytes, from: steps + o1, to: 2 * quarter, keepAfter: quarter, row: &r1, table, classes, into: &h1)
+                walk(bytes, from: steps + o2, to: 3 * quarter, keepAfter: 2 * quarter, row: &r2, table, classes, into: &h2)
+                walk(bytes, from: steps + o3, to: count, keepAfter: 3 * quarter, row: &r3, table, classes, into: &h3)
             }
         }
     }
