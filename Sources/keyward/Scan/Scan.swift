@@ -32,6 +32,9 @@ struct Scan: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text, json, sarif or gitleaks.")
     var format: FormatOption = .text
 
+    @Flag(name: .long, help: "Same as --format json.")
+    var json = false
+
     @Option(name: [.customShort("o"), .long], help: "Write the report to this file instead of standard output.")
     var output: String?
 
@@ -89,6 +92,7 @@ struct Scan: AsyncParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if revoke && noInventory { throw ValidationError("--revoke needs an inventory; drop --no-inventory") }
         if noDefaultRules && rules.isEmpty { throw ValidationError("--no-default-rules needs at least one --rules file") }
+        if json && format != .text && format != .json { throw ValidationError("--json and --format \(format.rawValue) exclude each other") }
     }
 
     func run() async throws {
@@ -130,7 +134,7 @@ struct Scan: AsyncParsableCommand {
             return 0
         }
         let color = !noColor && output == nil && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
-        let report = Report.render(findings, format: format.format, rules: ruleSet, color: color)
+        let report = Report.render(findings, format: json ? .json : format.format, rules: ruleSet, color: color)
         if let output {
             try report.write(toFile: output, atomically: true, encoding: .utf8)
         } else {
