@@ -69,12 +69,18 @@ extension KeyFormat {
         guard separator >= 1, separator <= maximumTagLength,
               tailStart - 1 - (separator + 1) >= 1, tailStart - 1 - (separator + 1) <= maximumTagLength
         else { return nil }
-        var declared: UInt64 = 0
-        for index in tailStart..<count {
-            let digit = Base62.values[Int(bytes[index])]
-            guard digit != 0xFF else { return nil }
-            if index >= count - checksumLength { declared = declared * 62 + UInt64(digit) }
+        // One read of the table for the whole loop: a `static let` read per byte costs a
+        // lazy-initialisation check per byte.
+        let declared: UInt64? = Base62.values.withUnsafeBufferPointer { values in
+            var declared: UInt64 = 0
+            for index in tailStart..<count {
+                let digit = values[Int(bytes[index])]
+                guard digit != 0xFF else { return nil }
+                if index >= count - checksumLength { declared = declared * 62 + UInt64(digit) }
+            }
+            return declared
         }
+        guard let declared else { return nil }
         let computed = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<(count - checksumLength)]))
         guard declared == UInt64(computed) else { return nil }
         return KeyShape(

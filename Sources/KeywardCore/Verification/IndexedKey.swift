@@ -60,7 +60,7 @@ public final class IndexedKey: Sendable {
 
     /// True when `record` differs from this entry only in what ``update(from:)`` can change.
     func hasSameConfiguration(as record: KeyRecord) -> Bool {
-        record.owner == owner && record.environment == environment
+        record.id == id && record.owner == owner && record.environment == environment
             && record.scopes == scopes.scopes && record.rateLimit == restrictions?.rateLimiter?.policy
             && record.allowedCIDRs == (restrictions?.allowedNetworks ?? [])
     }

@@ -2,8 +2,9 @@ import Synchronization
 
 /// The in-memory map from key hash to key that answers every verification.
 ///
-/// Split into 64 shards, each behind its own lock, so that verifications on two cores rarely
-/// meet on the same lock and a bulk update (offboarding thousands of keys) holds no lock for long.
+/// Split into 64 shards, each a ``KeySlotTable`` behind its own lock, so that verifications on two
+/// cores rarely meet on the same lock and a bulk update (offboarding thousands of keys) holds no
+/// lock for long.
 /// Strings and scope sets are interned: keys that share an owner or a scope list share storage.
 public final class KeyIndex: Sendable {
     static let shardCount = 64
@@ -16,31 +17,31 @@ public final class KeyIndex: Sendable {
     static func shardIndex(_ hash: KeyHash) -> Int { Int(truncatingIfNeeded: hash.w1 & UInt64(shardCount - 1)) }
 
     public func lookup(_ hash: KeyHash) -> IndexedKey? {
-        shards[KeyIndex.shardIndex(hash)].entries.withLock { $0[hash] }
+        shards[KeyIndex.shardIndex(hash)].entries.withLock { $0.lookup(hash) }
     }
 
     /// Adds or updates the entry for a record; state changes apply in place, configuration
     /// changes replace the entry (its pending usage stays on the ledger and is still flushed).
     public func upsert(_ record: KeyRecord, now: Timestamp) {
         let shard = shards[KeyIndex.shardIndex(record.hash)]
-        if let existing = shard.entries.withLock({ $0[record.hash] }), existing.hasSameConfiguration(as: record) {
+        if let existing = shard.entries.withLock({ $0.lookup(record.hash) }), existing.hasSameConfiguration(as: record) {
             existing.update(from: record)
             return
         }
         let entry = makeEntry(record, now: now)
-        shard.entries.withLock { $0[record.hash] = entry }
+        shard.entries.withLock { $0.insert(entry) }
     }
 
     /// Entries built outside the locks, to be installed in one step (start-up, resynchronisation).
     public struct Batch: Sendable {
-        fileprivate var grouped = [[KeyHash: IndexedKey]](repeating: [:], count: KeyIndex.shardCount)
+        fileprivate var grouped = [KeySlotTable](repeating: KeySlotTable(), count: KeyIndex.shardCount)
         public fileprivate(set) var count = 0
         public init() {}
     }
 
     public func add(_ records: some Sequence<KeyRecord>, to batch: inout Batch, now: Timestamp) {
         for record in records {
-            batch.grouped[KeyIndex.shardIndex(record.hash)][record.hash] = makeEntry(record, now: now)
+            batch.grouped[KeyIndex.shardIndex(record.hash)].insert(makeEntry(record, now: now))
             batch.count += 1
         }
     }
@@ -53,7 +54,7 @@ public final class KeyIndex: Sendable {
                 if replacing {
                     shard = entries
                 } else {
-                    shard.merge(entries) { _, new in new }
+                    for entry in entries.entries { shard.insert(entry) }
                 }
             }
         }
@@ -66,7 +67,7 @@ public final class KeyIndex: Sendable {
     }
 
     public func remove(_ hash: KeyHash) {
-        _ = shards[KeyIndex.shardIndex(hash)].entries.withLock { $0.removeValue(forKey: hash) }
+        _ = shards[KeyIndex.shardIndex(hash)].entries.withLock { $0.remove(hash) }
     }
 
     public var count: Int { shards.reduce(0) { total, shard in total + shard.entries.withLock { $0.count } } }
@@ -83,7 +84,7 @@ public final class KeyIndex: Sendable {
 }
 
 final class Shard: Sendable {
-    let entries = Mutex<[KeyHash: IndexedKey]>([:])
+    let entries = Mutex(KeySlotTable())
 }
 
 /// Shares one copy of each distinct string and scope list among index entries.
