@@ -88,3 +88,20 @@ import KeywardPolicy
         #expect(json["state"] as? String == "open" && json["opened_at"] as? String == "2026-11-29T12:00:00Z")
     }
 }
+
+@Suite struct ReconcilerWritesTests {
+    @Test func identicalFindingsAreNotWrittenAgain() throws {
+        let engine = PolicyEngine(policy: DefaultPolicy.load())
+        let items = [Sample.awsKey("AKIA00000000000000N1", createdDaysAgo: 200)]
+        let evaluated = engine.evaluate(items, now: Sample.now).findings
+        let first = FindingReconciler.reconcile(previous: [], evaluated: evaluated, now: Sample.now)
+        #expect(first.findings.count == evaluated.count && first.unchanged == 0)
+        let same = FindingReconciler.reconcile(previous: first.findings, evaluated: evaluated, now: Sample.now)
+        #expect(same.findings.isEmpty && same.transitions.isEmpty)
+        #expect(same.unchanged == evaluated.count && same.stillOpen == evaluated.count)
+        // A day later the age in the message changes: the row is rewritten, without a transition.
+        let later = Sample.inDays(1)
+        let nextDay = FindingReconciler.reconcile(previous: first.findings, evaluated: engine.evaluate(items, now: later).findings, now: later)
+        #expect(nextDay.findings.contains { $0.rule == "aws-access-key-rotation" } && nextDay.transitions.isEmpty)
+    }
+}

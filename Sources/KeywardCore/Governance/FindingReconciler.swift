@@ -13,8 +13,9 @@
 /// - findings outside `scope` are left alone, so an import can reconcile only the checks it runs.
 public enum FindingReconciler {
     public struct Result: Sendable, Equatable {
-        /// Every finding whose stored row must be written, in its new state. Previously resolved
-        /// findings that stay resolved are not included: nothing about them changed.
+        /// Every finding whose stored row must be written, in its new state: new ones, changed
+        /// ones (state, message, severity, owner…) and resolved ones. Findings identical to their
+        /// stored row are left out — after the first run most are — and counted in `unchanged`.
         public var findings: [Finding]
         public var transitions: [FindingTransition]
         public var opened = 0
@@ -22,6 +23,8 @@ public enum FindingReconciler {
         public var resolved = 0
         public var suppressed = 0
         public var reopened = 0
+        /// Reported again exactly as stored; nothing to write.
+        public var unchanged = 0
     }
 
     public static func reconcile(
@@ -42,17 +45,23 @@ public enum FindingReconciler {
         for finding in evaluated {
             let key = FindingKey(finding.id)
             var prior: Prior?
+            var stored: Int?
             if let index = position[key] {
                 guard !matched[index] else { continue }
                 matched[index] = true
                 prior = Prior(previous[index])
+                stored = index
             } else {
                 guard fresh.insert(key).inserted else { continue }
             }
             var next = finding
             if let transition = apply(prior: prior, to: &next, now: now) { result.transitions.append(transition) }
             count(prior: prior, next: next.state, into: &result)
-            result.findings.append(next)
+            if let stored, previous[stored] == next {
+                result.unchanged += 1
+            } else {
+                result.findings.append(next)
+            }
         }
         for (index, old) in previous.enumerated() where !matched[index] && old.state != .resolved && scope(old) {
             var next = old
