@@ -139,3 +139,20 @@ import KeywardCore
         #expect(rules == ["aws-access-key-rotation", "aws-unused-credentials"])
     }
 }
+
+@Suite struct AttributeCheckTests {
+    @Test func forbiddenAttributesMatchImportedProviderFacts() throws {
+        var weak = Sample.awsKey("k-weak")
+        weak.attributes = ["key_algorithm": "KEY_ALG_RSA_1024"]
+        var strong = Sample.awsKey("k-strong")
+        strong.attributes = ["key_algorithm": "KEY_ALG_RSA_2048"]
+        let engine = PolicyEngine(policy: DefaultPolicy.load())
+        let findings = engine.evaluate([weak, strong], now: Sample.now).findings.filter { $0.rule == "weak-key-algorithm" }
+        #expect(findings.map(\.subject.externalID) == ["k-weak"])
+        #expect(findings.first?.frameworks.contains(.nhi(4)) == true)
+        #expect(findings.first?.message.contains("key_algorithm = KEY_ALG_RSA_1024") == true)
+        #expect(throws: PolicyError.self) {
+            try Sample.policy("version: 1\nrules:\n  - {id: a, check: forbidden_attributes, attributes: [x], severity: low}\n")
+        }
+    }
+}

@@ -66,6 +66,14 @@ enum ItemCheck {
             guard daysSince(reviewed) > limit else { return nil }
             return Verdict(message: "\(name) was last reviewed \(ItemDescription.days(daysSince(reviewed))) ago (\(reviewed.iso8601)); reviews are due every \(ItemDescription.days(limit)).",
                            remediation: "Include it in an access review (keyward reviews start) so its owner confirms it is still needed.")
+        case .forbiddenAttributes(let forbidden):
+            let hits = forbidden.keys.sorted().compactMap { attribute -> String? in
+                guard let value = item.attributes[attribute], forbidden[attribute]!.contains(where: { $0.matches(value) }) else { return nil }
+                return "\(attribute) = \(value)"
+            }
+            guard !hits.isEmpty else { return nil }
+            return Verdict(message: "\(name) has \(hits.joined(separator: ", ")), which the policy forbids.",
+                           remediation: "Replace it with a credential that meets the policy. " + ItemDescription.rotate(item))
         case .multipleActiveKeys:
             return nil  // per identity: IdentityCheck
         }

@@ -71,6 +71,17 @@ enum RuleReader {
             }
             guard !fields.isEmpty else { throw try required("fields").error("list at least one field") }
             return .requiredFields(fields)
+        case .forbiddenAttributes:
+            let node = try required("attributes")
+            guard case .mapping(let mapping) = node.node, !mapping.isEmpty else {
+                throw node.error("expected attribute names with forbidden values, e.g. attributes: {key_algorithm: [KEY_ALG_RSA_1024]}")
+            }
+            var attributes: [String: [GlobPattern]] = [:]
+            for (name, values) in mapping {
+                guard let attribute = name.scalar?.string, !attribute.isEmpty else { throw node.error("attribute names must be plain text", at: name.mark) }
+                attributes[attribute] = try node.child(values, attribute).strings().map(GlobPattern.init)
+            }
+            return .forbiddenAttributes(attributes)
         case .forbiddenScopes:
             let patterns = try settings["scopes"]?.strings().map(GlobPattern.init) ?? []
             let wildcards = try settings["wildcards"]?.bool() ?? false

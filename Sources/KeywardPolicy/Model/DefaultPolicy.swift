@@ -85,6 +85,12 @@ public enum DefaultPolicy {
         severity: medium
         select: {kind: personal_access_token}
         description: personal access tokens are limited to the repositories they need
+      - id: weak-key-algorithm
+        check: forbidden_attributes
+        attributes: {key_algorithm: ["KEY_ALG_RSA_1024"]}
+        severity: medium
+        frameworks: ["OWASP-NHI-2025:NHI4"]
+        description: service-account keys use at least 2048-bit RSA
       - id: environment-isolation
         check: shared_across_environments
         severity: high

@@ -7,7 +7,7 @@ extension PolicyCheck {
         case rotationInterval = "rotation_interval", unused, requiredOwner = "required_owner"
         case ownerDeparted = "owner_departed", requiredFields = "required_fields", forbiddenScopes = "forbidden_scopes"
         case sharedAcrossEnvironments = "shared_across_environments", multipleActiveKeys = "multiple_active_keys"
-        case reviewInterval = "review_interval"
+        case reviewInterval = "review_interval", forbiddenAttributes = "forbidden_attributes"
     }
 
     public var name: Name {
@@ -24,6 +24,7 @@ extension PolicyCheck {
         case .sharedAcrossEnvironments: return .sharedAcrossEnvironments
         case .multipleActiveKeys: return .multipleActiveKeys
         case .reviewInterval: return .reviewInterval
+        case .forbiddenAttributes: return .forbiddenAttributes
         }
     }
 }
@@ -44,6 +45,7 @@ extension PolicyCheck.Name {
         case .sharedAcrossEnvironments: return [.nhi(8), .csf("PR.AA-05")]
         case .multipleActiveKeys: return [.nhi(9), .csf("PR.AA-01")]
         case .reviewInterval: return [.nhi(1), .csf("PR.AA-05")]
+        case .forbiddenAttributes: return [.csf("PR.AA-01")]
         }
     }
 
@@ -62,6 +64,7 @@ extension PolicyCheck.Name {
         case .sharedAcrossEnvironments: return "one credential used in several environments"
         case .multipleActiveKeys: return "identity holding more live credentials than allowed"
         case .reviewInterval: return "credential not reviewed within the threshold"
+        case .forbiddenAttributes: return "credential with a forbidden provider property (weak algorithm, classic token…)"
         }
     }
 
@@ -73,6 +76,7 @@ extension PolicyCheck.Name {
         case .requiredFields: return ["fields"]
         case .forbiddenScopes: return ["scopes", "wildcards"]
         case .multipleActiveKeys: return ["max_keys"]
+        case .forbiddenAttributes: return ["attributes"]
         case .requiredExpiry, .ownerDeparted, .sharedAcrossEnvironments: return []
         }
     }

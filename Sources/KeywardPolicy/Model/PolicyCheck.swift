@@ -29,6 +29,9 @@ public enum PolicyCheck: Sendable, Equatable {
     case multipleActiveKeys(max: Int)
     /// Not reviewed (attested) within `days`, or never.
     case reviewInterval(days: Int64)
+    /// A provider fact with a forbidden value (`key_algorithm: KEY_ALG_RSA_1024`): the hook for
+    /// checks on what importers record in `attributes`.
+    case forbiddenAttributes([String: [GlobPattern]])
 }
 
 /// The inventory fields `required_fields` can demand.
