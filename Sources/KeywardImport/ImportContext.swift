@@ -50,9 +50,9 @@ struct ImportContext {
 
     mutating func finish(scope: DisappearanceScope, findingRules: Set<String>) -> ImportResult {
         let disappeared = merger.markDisappeared(scope: scope, protectedIdentities: protectedIdentities)
-        return ImportResult(
-            kind: kind, file: file, created: merger.created, updated: merger.updated, unchanged: unchanged,
-            disappeared: disappeared, skipped: skipped, records: merger.changed, unchangedKeys: merger.unchangedKeys,
-            rejections: rejections, findings: findings, findingRules: findingRules, scope: scope)
+        let summary = ImportSummary(kind: kind, file: file, created: merger.created, updated: merger.updated, unchanged: unchanged,
+                                    disappeared: disappeared, skipped: skipped, rejections: rejections, findingCount: findings.count)
+        return ImportResult(summary: summary, records: merger.changed, unchangedKeys: merger.unchangedKeys,
+                            findings: findings, findingRules: findingRules, scope: scope)
     }
 }
