@@ -20,7 +20,7 @@ public enum KeywardApplication {
         let maxBody = node.configuration.maxBodyBytes
         for route in routes(node) {
             let handler = route.handler
-            let scope = route.scope
+            let scope = route.scopeBytes
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 var context = context
                 context.maxUploadSize = maxBody

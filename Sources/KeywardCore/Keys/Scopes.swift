@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Scope strings and the rules for what a granted scope allows.
 ///
 /// - A scope is 1–128 characters from `A-Za-z0-9` and `:._-/*`.
@@ -41,14 +47,31 @@ public enum Scope {
     }
 
     /// True when `granted` allows `required` (both as UTF-8 bytes).
-    public static func grants<R: Collection<UInt8>>(_ granted: [UInt8], _ required: R) -> Bool {
-        if granted.elementsEqual(required) { return true }
-        let requiredIsReserved = required.starts(with: reservedPrefix)
-        if requiredIsReserved {
-            return granted.elementsEqual(admin.utf8)
+    ///
+    /// Concrete byte arrays rather than generic collections: this runs on every authenticated
+    /// request, and an unspecialised generic across a module boundary costs more than the hash.
+    public static func grants(_ granted: [UInt8], _ required: [UInt8]) -> Bool {
+        if granted == required { return true }
+        if hasPrefix(required, reservedPrefix) {
+            return granted == adminBytes
         }
         guard let last = granted.last, last == UInt8(ascii: "*") else { return false }
-        return required.starts(with: granted.dropLast())
+        return required.count >= granted.count - 1 && hasPrefix(required, granted.dropLast())
+    }
+
+    static let adminBytes = Array(admin.utf8)
+
+    private static func hasPrefix(_ bytes: [UInt8], _ prefix: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        return bytes.withUnsafeBufferPointer { bytes in
+            prefix.withUnsafeBufferPointer { prefix in
+                prefix.isEmpty || memcmp(bytes.baseAddress!, prefix.baseAddress!, prefix.count) == 0
+            }
+        }
+    }
+
+    private static func hasPrefix(_ bytes: [UInt8], _ prefix: [UInt8]) -> Bool {
+        hasPrefix(bytes, prefix[...])
     }
 }
 
@@ -73,7 +96,7 @@ public final class ScopeSet: Sendable, Hashable {
         json.append(UInt8(ascii: "]"))
         self.json = json
     }
-    public func grants<R: Collection<UInt8>>(_ required: R) -> Bool {
+    public func grants(_ required: [UInt8]) -> Bool {
         for granted in utf8 where Scope.grants(granted, required) { return true }
         return false
     }

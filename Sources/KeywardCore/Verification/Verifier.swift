@@ -29,9 +29,12 @@ public final class Verifier: Sendable {
     }
 
     /// Verifies a key given as raw bytes, against required scopes given as raw bytes.
-    public func verify<Scopes: Sequence>(
-        _ key: UnsafeRawBufferPointer, requiredScopes: Scopes, caller: IPAddress?
-    ) -> Outcome where Scopes.Element: Collection<UInt8> {
+    ///
+    /// `caller` is evaluated only for keys with an address allow-list, so that callers need not
+    /// parse the peer address of every request.
+    public func verify(
+        _ key: UnsafeRawBufferPointer, requiredScopes: [[UInt8]], caller: @autoclosure () -> IPAddress?
+    ) -> Outcome {
         let now = clock.now()
         guard let shape = KeyFormat.shape(of: key) else { return Outcome(code: .malformed, checkedAt: now) }
         guard format.prefix.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: key[shape.prefix])) else {
@@ -47,14 +50,14 @@ public final class Verifier: Sendable {
         return key.withUTF8 { verify(UnsafeRawBufferPointer($0), requiredScopes: scopes, caller: caller) }
     }
 
-    private func check<Scopes: Sequence>(
-        _ entry: IndexedKey, requiredScopes: Scopes, caller: IPAddress?, now: Timestamp
-    ) -> VerificationCode where Scopes.Element: Collection<UInt8> {
+    private func check(
+        _ entry: IndexedKey, requiredScopes: [[UInt8]], caller: () -> IPAddress?, now: Timestamp
+    ) -> VerificationCode {
         let bits = entry.stateBits.load(ordering: .acquiring)
         if bits & 0x7F == 2 { return .revoked }
         if bits & IndexedKey.disabledBit != 0 { return .disabled }
         if entry.expiresAtMillis.load(ordering: .relaxed) <= now.millisecondsSinceEpoch { return .expired }
-        if let restrictions = entry.restrictions, !restrictions.allows(caller) { return .ipNotAllowed }
+        if let restrictions = entry.restrictions, !restrictions.allows(caller()) { return .ipNotAllowed }
         for required in requiredScopes where !entry.scopes.grants(required) { return .insufficientScope }
         if let limiter = entry.restrictions?.rateLimiter, !limiter.acquire(at: now) { return .rateLimited }
         entry.recordUse(at: now, ledger: ledger)

@@ -1,5 +1,6 @@
 import Hummingbird
 import KeywardCore
+import NIOCore
 
 /// Turns `Authorization: Bearer <keyward key>` into the credential behind a request.
 ///
@@ -19,23 +20,22 @@ public struct Authenticator: Sendable {
     static let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="keyward""#]
 
     /// Authenticates the request and checks it carries `scope` (or `keyward:admin`).
-    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: StaticString) async throws -> Credential {
+    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: [UInt8]) async throws -> Credential {
         guard var header = request.headers[.authorization] else {
             try await fail(context, "missing Authorization: Bearer <key> header")
         }
         let outcome: Verifier.Outcome? = header.withUTF8 { bytes in
             guard let token = Self.bearerToken(UnsafeRawBufferPointer(bytes)) else { return nil }
-            return verifier.verify(token, requiredScopes: [] as [[UInt8]], caller: context.peerIP)
+            return verifier.verify(token, requiredScopes: [], caller: context.peerIP)
         }
         guard let outcome else { try await fail(context, "Authorization header must be 'Bearer <key>'") }
         guard outcome.code == .valid, let key = outcome.key else {
             try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
         }
-        let granted = scope.withUTF8Buffer { key.scopes.grants($0) }
-        guard granted else {
-            throw APIError(.forbidden, code: "forbidden", message: "credential lacks the \(scope) scope")
+        guard key.scopes.grants(scope) else {
+            throw APIError(.forbidden, code: "forbidden", message: "credential lacks the \(String(decoding: scope, as: UTF8.self)) scope")
         }
-        return Credential(key: key, address: context.remoteAddress?.ipAddress)
+        return Credential(key: key, peer: context.remoteAddress)
     }
 
     private func fail(_ context: KeywardRequestContext, _ message: String) async throws -> Never {
@@ -64,9 +64,9 @@ public struct Authenticator: Sendable {
 /// scope list) is built only by routes that record who acted, not on the verify path.
 public struct Credential: Sendable {
     public let key: IndexedKey
-    public let address: String?
+    let peer: SocketAddress?
 
     public var principal: Principal {
-        Principal(id: key.id.description, scopes: key.scopes.scopes, address: address)
+        Principal(id: key.id.description, scopes: key.scopes.scopes, address: peer?.ipAddress)
     }
 }

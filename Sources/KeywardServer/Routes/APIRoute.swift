@@ -13,12 +13,15 @@ public struct APIRoute: Sendable {
     public let path: String
     /// The scope a credential needs; nil for public routes.
     public let scope: StaticString?
+    /// The scope as bytes, computed once for the authenticator.
+    let scopeBytes: [UInt8]?
     let handler: Handler
 
     init(_ method: HTTPRequest.Method, _ path: String, scope: StaticString?, handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.scope = scope
+        self.scopeBytes = scope.map { $0.withUTF8Buffer { Array($0) } }
         self.handler = handler
     }
 

@@ -17,15 +17,15 @@ enum VerifyRoute {
                 } catch {
                     throw APIError.badRequest(error.message)
                 }
-                var caller = context.peerIP
+                var stated: IPAddress?
                 if let ip = parsed.ip {
                     let text = Self.string(ip, in: bytes)
                     guard let address = IPAddress(text) else { throw APIError.badRequest("field 'ip' is not an IP address") }
-                    caller = address
+                    stated = address
                 }
                 let scopes = parsed.requiredScopes.map { Self.bytes($0, in: bytes) }
                 return Self.withBytes(parsed.key, in: bytes) { key in
-                    verifier.verify(key, requiredScopes: scopes, caller: caller)
+                    verifier.verify(key, requiredScopes: scopes, caller: stated ?? context.peerIP)
                 }
             }
             var buffer = ByteBuffer()
@@ -42,10 +42,10 @@ enum VerifyRoute {
         }
     }
 
-    static func bytes(_ text: VerifyRequest.Text, in body: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
+    static func bytes(_ text: VerifyRequest.Text, in body: UnsafeRawBufferPointer) -> [UInt8] {
         switch text {
-        case .slice(let range): return ArraySlice(UnsafeRawBufferPointer(rebasing: body[range]))
-        case .decoded(let bytes): return bytes[...]
+        case .slice(let range): return Array(UnsafeRawBufferPointer(rebasing: body[range]))
+        case .decoded(let bytes): return bytes
         }
     }
 
