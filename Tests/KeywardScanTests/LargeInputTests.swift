@@ -62,3 +62,16 @@ import Testing
         #expect(findings.map(\.ruleID) == ["github-pat"])
     }
 }
+
+/// Crafted input for the backtracking matchers: long runs that almost match, over and over.
+@Suite struct AdversarialInputTests {
+    @Test func nearMatchesEverywhereStillFinishAndFindTheRealOne() {
+        // Slack bot token shape whose tail never ends in a valid boundary, JWT-like runs
+        // without their second part, and keyword assignments without values.
+        let slack = String(repeating: "xoxb-1234567890123-" + String(repeating: "9", count: 3000) + "_", count: 200)
+        let jwt = String(repeating: "eyJ" + String(repeating: "A", count: 2000) + ".", count: 200)
+        let token = Secrets.githubToken()
+        let findings = Scanning.findings(in: slack + jwt + " \(token) ")
+        #expect(findings.map(\.ruleID) == ["github-pat"])
+    }
+}

@@ -25,7 +25,9 @@ struct TokenPattern: Sendable {
     private var lastRunGreedyOnly: Bool
     private var firstRunGreedyOnly: Bool
 
-    static let stepBudget = 4096
+    /// Work allowed per candidate: one unit per step and per byte a run examines. Ordinary
+    /// tokens use a few dozen; the bound keeps crafted input from making backtracking expensive.
+    static let stepBudget = 1 << 16
 
     init(pattern: String, anchor: String?, boundary: RuleDefinition.Boundary) throws(PatternError) {
         let segments = try PatternParser.parse(pattern)
@@ -126,7 +128,8 @@ struct TokenPattern: Sendable {
             let limit = min(maximum, buffer.count - position)
             var length = 0
             while length < limit, set.contains(buffer[position + length]) { length += 1 }
-            guard length >= minimum else { return nil }
+            budget -= length
+            guard length >= minimum, budget >= 0 else { return nil }
             if lastRunGreedyOnly && index == after.count - 1 {
                 return forward(buffer, index + 1, position + length, &budget)
             }
@@ -158,7 +161,8 @@ struct TokenPattern: Sendable {
             let limit = min(maximum, position)
             var length = 0
             while length < limit, set.contains(buffer[position - 1 - length]) { length += 1 }
-            guard length >= minimum else { return nil }
+            budget -= length
+            guard length >= minimum, budget >= 0 else { return nil }
             if firstRunGreedyOnly && index == before.count - 1 {
                 return backward(buffer, index + 1, position - length, &budget)
             }
