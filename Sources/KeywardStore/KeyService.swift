@@ -12,12 +12,20 @@ public final class KeyService: Sendable {
     public let lifecycle: KeyLifecycle
     public let clock: any WallClock
     private let onChange: @Sendable ([KeyRecord]) -> Void
+    private let issues: IssueBatcher
 
     public init(store: SQLStore, lifecycle: KeyLifecycle, clock: any WallClock, onChange: @escaping @Sendable ([KeyRecord]) -> Void) {
         self.store = store
         self.lifecycle = lifecycle
         self.clock = clock
         self.onChange = onChange
+        let flavor = store.backend.flavor
+        issues = IssueBatcher { [store, clock] items in
+            try await store.backend.write { db in
+                try await KeyRow.insert(items.map(\.record), on: db)
+                _ = try await SQLStore.appendAudit(items.map(\.audit), at: clock.now(), on: db, flavor: flavor)
+            }
+        }
     }
 
     private var flavor: SQLFlavor { store.backend.flavor }
@@ -28,13 +36,8 @@ public final class KeyService: Sendable {
         let now = clock.now()
         let issued = try lifecycle.issue(request, now: now)
         try principal.checkMayManage(scopes: issued.record.scopes, action: "issuing")
-        let flavor = self.flavor
-        let record = issued.record
-        try await store.backend.write { db in
-            try await KeyRow.insert(record, on: db)
-            _ = try await SQLStore.appendAudit([Self.created(record, by: principal)], at: now, on: db, flavor: flavor)
-        }
-        onChange([record])
+        try await issues.submit((issued.record, Self.created(issued.record, by: principal)))
+        onChange([issued.record])
         return issued
     }
 

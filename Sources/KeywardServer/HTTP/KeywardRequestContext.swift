@@ -7,14 +7,18 @@ import NIOCore
 /// the body limit. Principal resolution is done by ``Authenticator`` inside each route.
 public struct KeywardRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let remoteAddress: SocketAddress?
+    let channel: any Channel
     public var maxUploadSize: Int
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
+        channel = source.channel
         maxUploadSize = ServerConfiguration.defaultMaxBodyBytes
     }
+
+    /// Read from the channel only when needed (allow-lists, failed logins, audit): the channel
+    /// guards it with a lock, which the verify path need not take.
+    public var remoteAddress: SocketAddress? { channel.remoteAddress }
 
     /// The peer's IP address, if the connection has one (router-mode tests do not).
     public var peerIP: IPAddress? {

@@ -52,9 +52,19 @@ enum KeyRow {
     }
 
     static func insert(_ record: KeyRecord, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO keys (\(unsafeRaw: columns)) VALUES (
-            \(bind: record.id.description), \(bind: record.hash.hex), \(bind: record.name), \(bind: record.owner),
+        try await insert([record], on: db)
+    }
+
+    /// Inserts records with one multi-row statement.
+    static func insert(_ records: [KeyRecord], on db: any SQLDatabase) async throws {
+        guard !records.isEmpty else { return }
+        let rows: [SQLQueryString] = records.map(values)
+        try await db.raw("INSERT INTO keys (\(unsafeRaw: columns)) VALUES \(rows.joined(separator: ", "))").run()
+    }
+
+    static func values(_ record: KeyRecord) -> SQLQueryString {
+        """
+            (\(bind: record.id.description), \(bind: record.hash.hex), \(bind: record.name), \(bind: record.owner),
             \(bind: record.prefix), \(bind: record.start), \(bind: record.environment), \(bind: json(record.scopes)),
             \(bind: record.state.rawValue), \(bind: record.disabled ? 1 : 0), \(bind: record.createdAt.millisecondsSinceEpoch),
             \(bind: record.updatedAt.millisecondsSinceEpoch), \(bind: record.expiresAt?.millisecondsSinceEpoch),
@@ -62,7 +72,7 @@ enum KeyRow {
             \(bind: record.lastUsedAt?.millisecondsSinceEpoch), \(bind: record.useCount), \(bind: json(record.meta)),
             \(bind: record.rateLimit?.limit), \(bind: record.rateLimit?.windowSeconds), \(bind: json(record.allowedCIDRs)),
             \(bind: record.rotatedFrom?.description), \(bind: record.rotatedTo?.description))
-            """).run()
+            """
     }
 
     /// Writes the mutable life-cycle columns of an existing key.
