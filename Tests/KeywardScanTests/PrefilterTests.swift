@@ -60,3 +60,11 @@ import Testing
         #expect(prefilter.targets[0].map(\.rule) == [0, 1])
     }
 }
+
+@Suite struct ByteSearchTests {
+    @Test(arguments: [("keyward:allow", "x keyward:allow y", true), ("abc", "ababc", true), ("abc", "ababd", false), ("a", "", false), ("abc", "ab", false), ("", "x", true)])
+    func findsExactSubstrings(needle: String, haystack: String, expected: Bool) {
+        let found = Array(haystack.utf8).withUnsafeBytes { ByteSearch.contains($0, Array(needle.utf8)) }
+        #expect(found == expected)
+    }
+}

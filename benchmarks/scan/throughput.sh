@@ -43,7 +43,7 @@ PY
 
 declare -A commands=(
   [keyward]="$keyward scan --format json --no-progress --no-inventory -o $work/keyward.json $corpus"
-  [betterleaks]="betterleaks dir $corpus --no-banner --log-level error -o $work/betterleaks.json"
+  [betterleaks]="betterleaks $corpus --no-banner --log-level error -o $work/betterleaks.json"
   [kingfisher]="kingfisher scan $corpus --no-validate --no-update-check --quiet --format json -o $work/kingfisher.json"
   [grep-floor]="grep -rFc -f $work/literals.txt $corpus"
 )
@@ -56,21 +56,39 @@ find "$corpus" -type f -print0 | xargs -0 cat > /dev/null
 for ((run = 1; run <= runs; run++)); do
   for tool in "${order[@]}"; do
     start=$(date +%s.%N)
-    ${commands[$tool]} > /dev/null 2>&1 || true
+    status=0
+    ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
     end=$(date +%s.%N)
+    # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something"; anything else is a failed run.
+    case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
     times[$tool]+="$(echo "$end - $start" | bc) "
   done
 done
+
+findings() {
+  case "$1" in
+    grep-floor) awk -F: '{s += $NF} END {print s " matching lines"}' "$work/grep-floor.out" ;;
+    *) python3 - "$1" "$work/$1.json" <<'PY'
+import json, sys
+tool, path = sys.argv[1], sys.argv[2]
+data = json.load(open(path))
+if isinstance(data, dict):
+    data = data.get("findings") or []
+print(len(data))
+PY
+    ;;
+  esac
+}
 
 {
   echo "Corpus: $corpus, $files files, $bytes bytes; $runs runs per tool, alternating; median wall time."
   echo "Machine: $(nproc) cores, $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "| tool | command | median s | MB/s | runs (s) |"
-  echo "|---|---|---:|---:|---|"
+  echo "| tool | command | median s | MB/s | findings | runs (s) |"
+  echo "|---|---|---:|---:|---:|---|"
   for tool in "${order[@]}"; do
     median=$(echo "${times[$tool]}" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
     rate=$(echo "scale=1; $bytes / 1000000 / $median" | bc)
-    printf '| %s | `%s` | %.2f | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$median" "$rate" "${times[$tool]}"
+    printf '| %s | `%s` | %.2f | %s | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$median" "$rate" "$(findings "$tool")" "${times[$tool]}"
   done
 } | tee "$here/results/throughput.md"

@@ -84,7 +84,8 @@ struct FindingBuilder {
         let from = max(lineStart - base, 0, secretEnd - Self.inlineWindow)
         var to = secretEnd
         while to < buffer.count, to - secretEnd < Self.inlineWindow, buffer[to] != 0x0A { to += 1 }
+        guard to > from else { return false }
         let line = UnsafeRawBufferPointer(rebasing: buffer[from..<to])
-        return Self.inlineAllowMarkers.contains { AssignmentMatcher.containsFolded(line, $0) }
+        return Self.inlineAllowMarkers.contains { ByteSearch.contains(line, $0) }
     }
 }

@@ -5,7 +5,7 @@
 /// `?=`, `.=`, `,` in a call, `>` in XML), and a value that looks random. Whether the *name*
 /// is about a secret is decided on its words, not its substrings, so `accessor`, `keyboard`,
 /// `secret_name` and `public_token` are not secrets while `mySecretString` and `user_auth` are.
-struct AssignmentMatcher: Sendable {
+final class AssignmentMatcher: Sendable {
     private let secretWords: Set<String>
     private let lastWords: Set<String>
     private let keyQualifiers: Set<String>
@@ -17,6 +17,9 @@ struct AssignmentMatcher: Sendable {
     private let minLength: Int
     private let maxLength: Int
     private let requireDigit: Bool
+    /// The rule's entropy threshold, checked here too so that names are split into words only
+    /// for values that could be secrets.
+    private let minimumEntropy: Double
 
     // Byte classes are instance properties, not statics: a static is reached through a lazy
     // initialisation check on every use, and these are used on every keyword hit.
@@ -30,7 +33,8 @@ struct AssignmentMatcher: Sendable {
     private let operators: [[UInt8]] = [":::=", "::=", ":=", "=>", "?=", "||", "=", ":", ",", ">"].map { Array($0.utf8) }
     static let maximumNameLength = 64
 
-    init(_ options: AssignmentOptions) {
+    init(_ options: AssignmentOptions, minimumEntropy: Double? = nil) {
+        self.minimumEntropy = minimumEntropy ?? 0
         func set(_ words: [String]) -> Set<String> { Set(words.map { $0.lowercased() }) }
         secretWords = set(options.secretWords)
         lastWords = set(options.lastWords)
@@ -63,7 +67,9 @@ struct AssignmentMatcher: Sendable {
               let valueEnd = value(buffer, at: valueStart)
         else { return nil }
         let value = UnsafeRawBufferPointer(rebasing: buffer[valueStart..<valueEnd])
-        guard plausibleValue(value), isSecretName(UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd])) else { return nil }
+        guard plausibleValue(value), Entropy.shannon(value) >= minimumEntropy,
+              isSecretName(UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd]))
+        else { return nil }
         return Match(name: nameStart..<nameEnd, value: valueStart..<valueEnd)
     }
 

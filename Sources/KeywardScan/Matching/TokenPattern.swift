@@ -4,26 +4,29 @@
 /// are matched forwards, segments before it backwards, so an anchor need not start the token
 /// (keyward keys are anchored on their second `_`, OpenAI keys on `T3BlbkFJ`). Runs are greedy
 /// and backtrack, with a step budget so that no input can make one candidate expensive.
-struct TokenPattern: Sendable {
+///
+/// A class: the hit loop reaches patterns by index many times per buffer, and copying a struct
+/// of arrays would retain every array each time.
+final class TokenPattern: Sendable {
     /// The literals the prefilter looks for; each is a possible anchor of this pattern.
-    var anchors: [[UInt8]]
-    var anchorFolded: Bool
+    let anchors: [[UInt8]]
+    let anchorFolded: Bool
     /// Segments before the anchor, nearest first.
-    var before: [Segment]
-    var after: [Segment]
+    let before: [Segment]
+    let after: [Segment]
     /// Bytes that may not touch the token on its left and right (nil: no boundary).
-    var leftExclusion: ByteSet?
-    var rightExclusion: ByteSet?
+    let leftExclusion: ByteSet?
+    let rightExclusion: ByteSet?
     /// Cheap rejection before any matching: the byte right after the anchor must be in `nextBytes`,
     /// and the byte `probeOffset` after the anchor must be in `probeBytes`.
-    var nextBytes: ByteSet?
-    var probeOffset: Int
-    var probeBytes: ByteSet?
-    var maximumLength: Int
+    let nextBytes: ByteSet?
+    let probeOffset: Int
+    let probeBytes: ByteSet?
+    let maximumLength: Int
     /// True when the last segment is a run whose bytes the right boundary excludes: then only the
     /// longest run can end the token, and backtracking it is pointless.
-    private var lastRunGreedyOnly: Bool
-    private var firstRunGreedyOnly: Bool
+    private let lastRunGreedyOnly: Bool
+    private let firstRunGreedyOnly: Bool
 
     /// Work allowed per candidate: one unit per step and per byte a run examines. Ordinary
     /// tokens use a few dozen; the bound keeps crafted input from making backtracking expensive.

@@ -61,7 +61,7 @@ public struct CompiledRule: Sendable {
             guard let keywords = definition.keywords, !keywords.isEmpty, !keywords.contains(where: \.isEmpty) else {
                 throw fail("an assignment rule needs non-empty \"keywords\"")
             }
-            matcher = .assignment(AssignmentMatcher(options))
+            matcher = .assignment(AssignmentMatcher(options, minimumEntropy: definition.minEntropy))
         case .pemBlock:
             matcher = .pemBlock(PEMBlockMatcher())
         case .regex:
