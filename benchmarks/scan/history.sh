@@ -31,8 +31,12 @@ declare -A times
 for ((run = 1; run <= runs; run++)); do
   for tool in "${order[@]}"; do
     start=$(date +%s.%N)
-    ${commands[$tool]} > /dev/null 2>&1 || true
+    status=0
+    ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
     end=$(date +%s.%N)
+    case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
+    # betterleaks reports a failed git run as an "incomplete scan" with status 0.
+    if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
     times[$tool]+="$(echo "$end - $start" | bc) "
   done
 done

@@ -51,6 +51,7 @@ order=(keyward betterleaks kingfisher grep-floor)
 declare -A times
 
 # Warm the page cache so every tool reads from memory.
+[ -c /dev/null ] || { echo "/dev/null is not a character device; tools that read it as an empty file would fail" >&2; exit 2; }
 find "$corpus" -type f -print0 | xargs -0 cat > /dev/null
 
 for ((run = 1; run <= runs; run++)); do
@@ -61,6 +62,7 @@ for ((run = 1; run <= runs; run++)); do
     end=$(date +%s.%N)
     # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something"; anything else is a failed run.
     case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
+    if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
     times[$tool]+="$(echo "$end - $start" | bc) "
   done
 done
