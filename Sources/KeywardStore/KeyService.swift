@@ -24,6 +24,7 @@ public final class KeyService: Sendable {
             try await store.backend.write { db in
                 try await KeyRow.insert(items.map(\.record), on: db)
                 _ = try await SQLStore.appendAudit(items.map(\.audit), at: clock.now(), on: db, flavor: flavor)
+                try await SQLStore.publishKeyChanges(items.map(\.record.id), on: db, flavor: flavor)
             }
         }
     }
@@ -65,6 +66,7 @@ public final class KeyService: Sendable {
             _ = try await SQLStore.appendAudit(
                 [Self.created(record, by: .system("bootstrap"), action: "admin.bootstrapped")], at: now, on: db, flavor: flavor
             )
+            try await SQLStore.publishKeyChanges([record.id], on: db, flavor: flavor)
             return true
         }
         guard created else { return nil }
@@ -99,6 +101,7 @@ public final class KeyService: Sendable {
             for record in outcome.inserted { try await KeyRow.insert(record, on: db) }
             for record in outcome.updated { try await KeyRow.updateLifecycle(record, on: db) }
             _ = try await SQLStore.appendAudit(outcome.audit, at: now, on: db, flavor: flavor)
+            try await SQLStore.publishKeyChanges((outcome.inserted + outcome.updated).map(\.id), on: db, flavor: flavor)
             return (current, outcome)
         }
         if let change = result.1 { onChange(change.inserted + change.updated) }
@@ -171,14 +174,18 @@ public final class KeyService: Sendable {
         let lifecycle = self.lifecycle
         let flavor = self.flavor
         let revoked = try await store.backend.write { db -> [KeyRecord] in
-            let current = try await SQLStore.unrevokedKeys(owner: owner, on: db)
+            let current = try await SQLStore.unrevokedKeys(owner: owner, on: db, lock: flavor == .postgres)
             for record in current { try principal.checkMayManage(scopes: record.scopes, action: "revoking") }
             let revoked = try current.compactMap { try lifecycle.revoke($0, reason: reason, now: now) }
             guard !revoked.isEmpty else { return [] }
-            var update: SQLQueryString = "UPDATE keys SET state = 'revoked', revoked_at = \(bind: now.millisecondsSinceEpoch), "
-            update += "updated_at = \(bind: now.millisecondsSinceEpoch), revoke_reason = \(bind: reason) "
-            update += "WHERE owner = \(bind: owner) AND state <> 'revoked'"
-            try await db.raw(update).run()
+            // By id, not by owner: a key issued to this owner meanwhile is not revoked unaudited.
+            for start in stride(from: 0, to: revoked.count, by: 500) {
+                let ids = revoked[start..<min(start + 500, revoked.count)].map(\.id.description)
+                var update: SQLQueryString = "UPDATE keys SET state = 'revoked', revoked_at = \(bind: now.millisecondsSinceEpoch), "
+                update += "updated_at = \(bind: now.millisecondsSinceEpoch), revoke_reason = \(bind: reason) "
+                update += "WHERE id IN (\(binds: ids))"
+                try await db.raw(update).run()
+            }
             var drafts = revoked.map { Self.revoked($0, by: principal, extra: ["bulk": "owner"]) }
             var summary = AuditDraft(
                 actor: principal.id, action: "keys.revoked_by_owner", subjectKind: "owner", subjectID: owner,
@@ -187,6 +194,7 @@ public final class KeyService: Sendable {
             if let reason { summary.details["reason"] = .string(reason) }
             drafts.append(summary)
             _ = try await SQLStore.appendAudit(drafts, at: now, on: db, flavor: flavor)
+            try await SQLStore.publishKeyChanges(revoked.map(\.id), on: db, flavor: flavor)
             return revoked
         }
         if !revoked.isEmpty { onChange(revoked) }

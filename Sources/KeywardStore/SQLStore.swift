@@ -28,6 +28,28 @@ public final class SQLStore: Sendable {
         return store
     }
 
+    /// Opens PostgreSQL at `url` (postgres://user:password@host:port/database) and migrates it.
+    /// Several nodes may do this at once: migrations serialise on an advisory lock.
+    public static func openPostgres(url: String, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
+        let backend = try await PostgresBackend.connect(url: url, logger: logger)
+        let store = SQLStore(backend: backend, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await backend.close()
+            throw error
+        }
+        return store
+    }
+
+    /// The change feed that keeps a node's index in step with writes made elsewhere.
+    public func changeFeed(clock: any WallClock = SystemClock()) throws -> any KeyChangeFeed {
+        switch backend.flavor {
+        case .sqlite: return SQLiteKeyChangeFeed(store: self, clock: clock)
+        case .postgres: return try PostgresKeyChangeFeed(store: self)
+        }
+    }
+
     public func migrate() async throws {
         try await Migrations.apply(on: backend)
     }

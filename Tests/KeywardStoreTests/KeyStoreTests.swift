@@ -46,9 +46,9 @@ struct KeyStoreTests {
         try? FileManager.default.removeItem(at: fixture.directory)
     }
 
-    @Test("list filters by owner, environment and status, and pages with cursors")
-    func listing() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("list filters by owner, environment and status, and pages with cursors", arguments: StoreKind.available)
+    func listing(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             for index in 0..<25 {
                 _ = try await fixture.service.issue(
                     IssueRequest(name: "k\(index)", owner: index % 2 == 0 ? "even" : "odd", environment: index % 5 == 0 ? "test" : "live",
@@ -75,9 +75,9 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("every change writes its audit event and the chain verifies")
-    func auditPerChange() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("every change writes its audit event and the chain verifies", arguments: StoreKind.available)
+    func auditPerChange(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             let service = fixture.service
             let a = try await service.issue(IssueRequest(name: "a", owner: "alice"), by: fixture.admin)
             let rotation = try await service.rotate(id: a.record.id, graceSeconds: 30, by: fixture.admin)
@@ -100,9 +100,9 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("a failed transaction leaves neither the change nor its audit event")
-    func atomicity() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("a failed transaction leaves neither the change nor its audit event", arguments: StoreKind.available)
+    func atomicity(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             do {
                 try await fixture.store.backend.write { db -> Void in
                     try await db.raw("INSERT INTO settings (name, value) VALUES ('x', 'y')").run()
@@ -128,7 +128,8 @@ struct KeyStoreTests {
         ("UPDATE audit_events SET occurred_at = occurred_at + 1 WHERE seq = 1", 1),
     ])
     func tampering(sql: String, firstBad: Int64) async throws {
-        try await StoreFixture.with { fixture in
+        for kind in StoreKind.available {
+        try await StoreFixture.with(kind) { fixture in
             for index in 0..<6 {
                 _ = try await fixture.service.issue(IssueRequest(name: "k\(index)", owner: "o"), by: fixture.admin)
             }
@@ -137,11 +138,12 @@ struct KeyStoreTests {
             let problem = try #require(try await fixture.store.verifyAuditChain().problem)
             #expect(problem.sequence == firstBad, "\(problem)")
         }
+        }
     }
 
-    @Test("bootstrap happens once per database")
-    func bootstrapOnce() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("bootstrap happens once per database", arguments: StoreKind.available)
+    func bootstrapOnce(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             let admin = try #require(try await fixture.service.bootstrapAdmin())
             #expect(try await fixture.service.bootstrapAdmin() == nil)
             let record = try #require(try await fixture.store.key(hash: admin.hash))
@@ -150,9 +152,9 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("usage deltas add up across flushes and last use only moves forward")
-    func usage() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("usage deltas add up across flushes and last use only moves forward", arguments: StoreKind.available)
+    func usage(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             let a = try await fixture.service.issue(IssueRequest(name: "a", owner: "o"), by: fixture.admin)
             let b = try await fixture.service.issue(IssueRequest(name: "b", owner: "o"), by: fixture.admin)
             let t1 = Timestamp(secondsSinceEpoch: 2_000_000_000)
@@ -174,9 +176,9 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("concurrent writers are serialised without losing a change")
-    func concurrentWrites() async throws {
-        try await StoreFixture.with { fixture in
+    @Test("concurrent writers are serialised without losing a change", arguments: StoreKind.available)
+    func concurrentWrites(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
             let service = fixture.service
             let admin = fixture.admin
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -73,9 +73,29 @@ public enum Migrations {
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
 
+    /// Taken inside each migration transaction so that nodes starting together on PostgreSQL
+    /// apply each migration once: the others wait, then see it applied. (SQLite's single
+    /// writer already serialises them.) The lock is released at commit.
+    static func lockAgainstOtherNodes(_ db: any SQLDatabase, flavor: SQLFlavor) async throws {
+        guard flavor == .postgres else { return }
+        try await db.raw("SELECT pg_advisory_xact_lock(7276870119)").run()
+    }
+
     /// Applies every migration not yet applied. Safe to call on every start.
     static func apply(on backend: any SQLBackend) async throws {
+        do {
+            try await applyMigrations(on: backend)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            // PostgreSQL errors describe themselves only when reflected.
+            throw StoreError.cannotOpen("migrating the database failed: \(String(reflecting: error))")
+        }
+    }
+
+    private static func applyMigrations(on backend: any SQLBackend) async throws {
         try await backend.write { db in
+            try await lockAgainstOtherNodes(db, flavor: backend.flavor)
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)").run()
         }
         let newest = try await backend.read { db in
@@ -86,11 +106,7 @@ public enum Migrations {
         }
         for migration in all {
             try await backend.write { db in
-                // Taken inside the transaction so that two nodes starting together on PostgreSQL
-                // do not both apply the same migration (the loser waits, then sees it applied).
-                if backend.flavor == .postgres {
-                    try await db.raw("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").run()
-                }
+                try await lockAgainstOtherNodes(db, flavor: backend.flavor)
                 let applied = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 guard applied == nil else { return }
                 for statement in migration.statements(backend.flavor) {

@@ -90,6 +90,13 @@ public final class SQLiteBackend: SQLBackend {
         }
     }
 
+    /// Changes when a connection other than the writer commits to the file.
+    func dataVersion() async throws -> Int {
+        try await writeLock.withLock {
+            try await writer.sql().raw("PRAGMA data_version").first()?.decode(column: "data_version", as: Int.self) ?? 0
+        }
+    }
+
     public func close() async throws {
         try await writeLock.withLock {
             try? await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()

@@ -106,6 +106,34 @@ extension SQLStore {
         }
     }
 
+    /// The current records of the given keys (any order; unknown ids are skipped).
+    public func keys(ids: [KeyID]) async throws -> [KeyRecord] {
+        var records: [KeyRecord] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)].map(\.description)
+            let page = try await backend.read { db in
+                try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE id IN (\(binds: chunk))").all().map(KeyRow.decode)
+            }
+            records.append(contentsOf: page)
+        }
+        return records
+    }
+
+    /// Keys whose life-cycle state changed at or after `time`.
+    public func keys(updatedSince time: Timestamp) async throws -> [KeyRecord] {
+        try await backend.read { db in
+            try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE updated_at >= \(bind: time.millisecondsSinceEpoch) ORDER BY seq")
+                .all().map(KeyRow.decode)
+        }
+    }
+
+    /// Tells other nodes, inside the caller's transaction, that these keys changed.
+    /// Delivered only if the transaction commits; nothing to do on SQLite (see SQLiteKeyChangeFeed).
+    static func publishKeyChanges(_ ids: [KeyID], on db: any SQLDatabase, flavor: SQLFlavor) async throws {
+        guard flavor == .postgres else { return }
+        try await PostgresKeyChangeFeed.publish(ids, on: db)
+    }
+
     public func keyCount() async throws -> Int {
         try await backend.read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM keys").first()?.decode(column: "n", as: Int.self) ?? 0
@@ -113,7 +141,8 @@ extension SQLStore {
     }
 
     /// Keys of an owner that are not yet revoked, read under the write transaction.
-    static func unrevokedKeys(owner: String, on db: any SQLDatabase) async throws -> [KeyRecord] {
-        try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE owner = \(bind: owner) AND state <> 'revoked' ORDER BY seq").all().map(KeyRow.decode)
+    static func unrevokedKeys(owner: String, on db: any SQLDatabase, lock: Bool) async throws -> [KeyRecord] {
+        try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE owner = \(bind: owner) AND state <> 'revoked' ORDER BY seq\(unsafeRaw: lock ? " FOR UPDATE" : "")")
+            .all().map(KeyRow.decode)
     }
 }

@@ -8,6 +8,8 @@ extension SQLStore {
     /// overwrite each other's counts; `last_used_at` only moves forward.
     public func recordUsage(_ deltas: [UsageDelta]) async throws {
         guard !deltas.isEmpty else { return }
+        // Rows are locked in id order, so two nodes flushing overlapping keys cannot deadlock.
+        let deltas = deltas.sorted { $0.keyID < $1.keyID }
         let latest = backend.flavor == .sqlite ? "max" : "GREATEST"
         try await backend.write { db in
             for batch in stride(from: 0, to: deltas.count, by: 300) {
