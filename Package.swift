@@ -57,6 +57,15 @@ let package = Package(
             name: "KeywardPolicy",
             dependencies: ["KeywardCore", .product(name: "Yams", package: "Yams")]
         ),
+        // Governance against the store: imports, findings, owners, reviews, reports (issue 4).
+        .target(
+            name: "KeywardGovernance",
+            dependencies: [
+                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardAPI",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The JSON shapes of the HTTP API, shared by server and client.
         .target(
             name: "KeywardAPI",
@@ -66,7 +75,7 @@ let package = Package(
         .target(
             name: "KeywardServer",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardAPI",
+                "KeywardCore", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,6 +94,7 @@ let package = Package(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -99,9 +109,13 @@ let package = Package(
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
+            name: "KeywardGovernanceTests",
+            dependencies: ["KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore"]
+        ),
+        .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI",
+                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -69,6 +69,7 @@ public enum Migrations {
                 "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         },
+        GovernanceMigration.migration,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -57,6 +57,13 @@ extension GovernanceSQL {
         }
     }
 
+    /// Writes a person's state change (an acknowledgement) on a stored finding, keeping its source.
+    public func updateState(of finding: Finding, at now: Timestamp) async throws {
+        try await db.raw("""
+            UPDATE findings SET state = \(bind: finding.state.rawValue), updated_at = \(bind: now.millisecondsSinceEpoch) WHERE id = \(bind: finding.id)
+            """).run()
+    }
+
     public func appendTransitions(_ transitions: [FindingTransition], actor: String) async throws {
         try await batched(transitions) { batch in
             let rows = batch.map { FindingRow.values($0, actor: actor) }
@@ -76,7 +83,7 @@ extension GovernanceSQL {
         try await findings(where: "state <> 'resolved'", pageSize: pageSize)
     }
 
-    /// Stored findings of some rules whose subject belongs to `owner` (any case).
+    /// Stored findings of one rule whose subject belongs to `owner` (any case).
     public func findings(rule: String, owner: String) async throws -> [Finding] {
         try await findings(where: "rule = \(bind: rule) AND owner_folded = \(bind: owner.lowercased())", pageSize: 20_000)
     }

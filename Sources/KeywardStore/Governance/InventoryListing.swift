@@ -68,11 +68,12 @@ extension SQLStore {
         guard (1...InventoryFilter.maximumLimit).contains(filter.limit) else {
             throw KeywardError.invalidArgument("limit must be between 1 and \(InventoryFilter.maximumLimit), got \(filter.limit)")
         }
-        var cursor = try filter.cursor.map(InventoryCursor.init) ?? .keys(after: 0)
+        let start = try filter.cursor.map(InventoryCursor.init) ?? .keys(after: 0)
         let includeKeys = filter.provider == nil || filter.provider == .keyward
         let includeRecords = filter.provider != .keyward
         return try await backend.read { db in
             var entries: [InventoryEntry] = []
+            var cursor = start
             if case .keys(let after) = cursor {
                 if includeKeys {
                     let rows = try await db.raw("""
@@ -86,17 +87,17 @@ extension SQLStore {
                 }
                 cursor = .records(after: 0)
             }
-            guard includeRecords, case .records(let after) = cursor, entries.count < filter.limit else {
-                return InventoryPage(entries: entries, nextCursor: nil)
-            }
+            guard includeRecords, case .records(let after) = cursor else { return InventoryPage(entries: entries, nextCursor: nil) }
+            // When the keys filled the page, one row is still read to know whether records follow.
             let room = filter.limit - entries.count
             let rows = try await db.raw("""
                 SELECT seq, \(unsafeRaw: InventoryRow.columns) FROM inventory_records WHERE seq > \(bind: after)\(Self.recordConditions(filter, now: now)) \
                 ORDER BY seq LIMIT \(bind: room + 1)
                 """).all()
             for row in rows.prefix(room) { entries.append(.record(try InventoryRow.decode(row))) }
-            let next = rows.count > room ? try rows.prefix(room).last.map { InventoryCursor.records(after: try $0.integer("seq")).text } : nil
-            return InventoryPage(entries: entries, nextCursor: next)
+            guard rows.count > room else { return InventoryPage(entries: entries, nextCursor: nil) }
+            let last = try rows.prefix(room).last.map { try $0.integer("seq") } ?? after
+            return InventoryPage(entries: entries, nextCursor: InventoryCursor.records(after: last).text)
         }
     }
 

@@ -1,0 +1,75 @@
+import KeywardCore
+
+/// `GET /v1/owners`. Owners are ``KeywardCore/OwnerEntry`` values:
+/// `{handle, kind, display_name, contact, status, departed_at}`.
+public struct OwnerListObject: Codable, Sendable {
+    public var owners: [OwnerEntry]
+
+    public init(owners: [OwnerEntry]) { self.owners = owners }
+}
+
+/// `POST /v1/owners`.
+public struct OwnerCreateBody: Codable, Sendable {
+    public var handle: String
+    public var kind: OwnerEntry.Kind?
+    public var displayName: String?
+    public var contact: String?
+
+    public init(handle: String, kind: OwnerEntry.Kind?, displayName: String?, contact: String?) {
+        self.handle = handle
+        self.kind = kind
+        self.displayName = displayName
+        self.contact = contact
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case handle, kind, displayName = "display_name", contact
+    }
+}
+
+/// `PATCH /v1/owners/{handle}`: members present change, absent ones stay; `""` clears a text.
+public struct OwnerUpdateBody: Codable, Sendable {
+    public var kind: OwnerEntry.Kind?
+    public var displayName: String?
+    public var contact: String?
+    public var status: OwnerEntry.Status?
+
+    public init(kind: OwnerEntry.Kind? = nil, displayName: String? = nil, contact: String? = nil, status: OwnerEntry.Status? = nil) {
+        self.kind = kind
+        self.displayName = displayName
+        self.contact = contact
+        self.status = status
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, displayName = "display_name", contact, status
+    }
+}
+
+/// `POST /v1/owners/{handle}/offboard`.
+public struct OffboardBody: Codable, Sendable {
+    public var reason: String?
+
+    public init(reason: String?) { self.reason = reason }
+}
+
+/// What offboarding did: the owner (now departed), the keyward keys it revoked, the findings
+/// it opened for external credentials a person must disable, and the credentials that were
+/// already inactive.
+public struct OffboardResultObject: Codable, Sendable {
+    public var owner: OwnerEntry
+    public var revokedKeys: [String]
+    public var findings: [Finding]
+    public var alreadyInactive: [FindingSubject]
+
+    public init(owner: OwnerEntry, revokedKeys: [String], findings: [Finding], alreadyInactive: [FindingSubject]) {
+        self.owner = owner
+        self.revokedKeys = revokedKeys
+        self.findings = findings
+        self.alreadyInactive = alreadyInactive
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case owner, revokedKeys = "revoked_keys", findings, alreadyInactive = "already_inactive"
+    }
+}

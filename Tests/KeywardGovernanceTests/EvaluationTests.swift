@@ -1,0 +1,153 @@
+import KeywardCore
+import KeywardGovernance
+import KeywardPolicy
+import KeywardStore
+import Testing
+
+@Suite("Policy evaluation kept current in the store")
+struct EvaluationTests {
+    static let day: Int64 = 86_400
+
+    static func stored(_ fixture: GovernanceFixture, subject: String) async throws -> [String: Finding] {
+        let page = try await fixture.service.findings(FindingFilter(subjectID: subject, limit: 1000))
+        return Dictionary(uniqueKeysWithValues: page.findings.map { ($0.rule, $0) })
+    }
+
+    @Test("findings open as time passes, survive re-evaluation with their acknowledgement, and resolve when the key is revoked")
+    func lifecycle() async throws {
+        try await GovernanceFixture.with { fixture in
+            let key = try await fixture.issue(name: "billing-sync", owner: "team-pay", meta: ["purpose": "nightly billing export"], ttlDays: nil)
+            let id = key.id.description
+            let first = try await fixture.service.evaluate()
+            #expect(first.opened == 3)
+            var findings = try await Self.stored(fixture, subject: id)
+            #expect(Set(findings.keys) == ["expiry-required", "token-lifetime", "review-interval"])
+            let review = try #require(findings["review-interval"])
+            #expect(review.subject.kind == .key && review.subject.owner == "team-pay" && review.subject.provider == .keyward)
+            #expect(review.frameworks.map(\.description).contains("CIS-Controls-8:5.5"))
+            #expect(review.openedAt == GovernanceFixture.start)
+            #expect(!review.message.isEmpty && !review.remediation.isEmpty)
+
+            let again = try await fixture.service.evaluate()
+            #expect(again.opened == 0 && again.resolved == 0)
+            #expect(try await Self.stored(fixture, subject: id).count == 3)
+
+            let acknowledged = try await fixture.service.acknowledge(id: review.id, note: "review booked for Monday", by: fixture.admin, name: "team-pay")
+            #expect(acknowledged.state == .acknowledged)
+            await #expect(throws: KeywardError.self) {
+                try await fixture.service.acknowledge(id: review.id, note: nil, by: fixture.admin, name: "team-pay")
+            }
+
+            // Day 46: never used for 45 days. Day 91: due for rotation. Nobody ran a command.
+            fixture.clock.advance(seconds: 46 * Self.day)
+            #expect(try await fixture.service.evaluate().opened == 1)
+            fixture.clock.advance(seconds: 45 * Self.day)
+            #expect(try await fixture.service.evaluate().opened == 1)
+            findings = try await Self.stored(fixture, subject: id)
+            #expect(findings["stale-credentials"]?.state == .open)
+            #expect(findings["credential-rotation"]?.state == .open)
+            #expect(findings["review-interval"]?.state == .acknowledged)
+
+            _ = try await fixture.keys.revoke(id: key.id, reason: "retired", by: fixture.admin)
+            let afterRevoke = try await fixture.service.evaluate()
+            #expect(afterRevoke.resolved == 5)
+            let detail = try await fixture.service.finding(id: review.id)
+            #expect(detail.finding.state == .resolved)
+            #expect(detail.history.map(\.transition.to) == [.open, .acknowledged, .resolved])
+            #expect(detail.history[1].transition.reason.contains("review booked for Monday"))
+            #expect(detail.history[1].actor == fixture.admin.id)
+            let actions = try await fixture.auditActions()
+            #expect(actions.contains("finding.acknowledged"))
+            #expect(actions.filter { $0 == "findings.evaluated" }.count == 4)
+        }
+    }
+
+    static let exceptionPolicy = """
+    version: 1
+    name: test-policy
+    rules:
+      - id: short-lived
+        check: max_age
+        threshold: 30d
+        severity: high
+    exceptions:
+      - id: legacy-waiver
+        rule: short-lived
+        keys: ["legacy-*"]
+        justification: vendor cannot rotate until spring
+        approver: ciso@example.com
+        expires: 2027-02-01
+    """
+
+    @Test("an exception suppresses until it expires, then the finding opens again with its history")
+    func exceptions() async throws {
+        let policy = try LoadedPolicy.parse(Self.exceptionPolicy, file: "policy.yaml")
+        try await GovernanceFixture.with(policy: policy) { fixture in
+            let legacy = try await fixture.issue(name: "legacy-sync", owner: "team-pay", ttlDays: nil)
+            let fresh = try await fixture.issue(name: "fresh-sync", owner: "team-pay", ttlDays: nil)
+            fixture.clock.advance(seconds: 31 * Self.day)
+            let summary = try await fixture.service.evaluate()
+            #expect(summary.opened == 1 && summary.suppressed == 1)
+            let waived = try #require(try await Self.stored(fixture, subject: legacy.id.description)["short-lived"])
+            #expect(waived.state == .suppressed)
+            #expect(waived.exception == "legacy-waiver")
+            #expect(try await Self.stored(fixture, subject: fresh.id.description)["short-lived"]?.state == .open)
+
+            fixture.clock.set(Timestamp(iso8601: "2027-02-02T00:00:00Z")!)
+            _ = try await fixture.service.evaluate()
+            let reopened = try await fixture.service.finding(id: waived.id)
+            #expect(reopened.finding.state == .open)
+            #expect(reopened.finding.exception == nil)
+            #expect(reopened.history.map(\.transition.to) == [.suppressed, .open])
+            #expect(reopened.history[1].transition.reason.contains("legacy-waiver"))
+        }
+    }
+
+    @Test("findings filter by state, severity, rule, owner and framework, worst first, in cursor pages")
+    func filters() async throws {
+        try await GovernanceFixture.with { fixture in
+            try await fixture.issue(name: "a", owner: "team-pay", scopes: ["billing:*"], environment: "prod", ttlDays: nil)
+            try await fixture.issue(name: "b", owner: "Team-Docs", meta: ["purpose": "docs"])
+            _ = try await fixture.service.evaluate()
+            let service = fixture.service
+            let all = try await service.findings(FindingFilter(limit: 1000)).findings
+            #expect(all.count == 6)
+            #expect(all.map(\.severity) == all.map(\.severity).sorted(by: >))
+            #expect(try await service.findings(FindingFilter(severities: [.high])).findings.map(\.rule) == ["production-least-privilege"])
+            #expect(try await service.findings(FindingFilter(minimumSeverity: .medium)).findings.count == 3)
+            #expect(try await service.findings(FindingFilter(rule: "purpose-required")).findings.map(\.subject.owner) == ["team-pay"])
+            #expect(try await service.findings(FindingFilter(owner: "team-docs")).findings.map(\.rule) == ["review-interval"])
+            #expect(try await service.findings(FindingFilter(framework: "OWASP-NHI-2025:NHI5")).findings.count == 1)
+            #expect(try await service.findings(FindingFilter(framework: "CIS-Controls-8")).findings.count == 3)
+            #expect(try await service.findings(FindingFilter(states: [.resolved])).findings.isEmpty)
+
+            var seen: [String] = []
+            var filter = FindingFilter(limit: 2)
+            repeat {
+                let page = try await service.findings(filter)
+                seen += page.findings.map(\.id)
+                filter.cursor = page.nextCursor
+            } while filter.cursor != nil
+            #expect(seen == all.map(\.id))
+        }
+    }
+
+    @Test("the policy in force is audit-logged once per distinct text; check evaluates another policy without storing")
+    func policyRecording() async throws {
+        try await GovernanceFixture.with { fixture in
+            try await fixture.service.usePolicy(.builtIn, by: fixture.admin)
+            try await fixture.service.usePolicy(.builtIn, by: fixture.admin)
+            #expect(try await fixture.auditActions() == ["policy.loaded"])
+            try await fixture.issue(name: "old", owner: "team-pay", ttlDays: nil)
+            let strict = try LoadedPolicy.parse(Self.exceptionPolicy.replacingOccurrences(of: "30d", with: "1d"), file: "strict.yaml")
+            fixture.clock.advance(seconds: 2 * Self.day)
+            let evaluation = try await fixture.service.check(strict.policy)
+            #expect(evaluation.findings.map(\.rule) == ["short-lived"])
+            #expect(evaluation.failing(atOrAbove: .high).count == 1)
+            #expect(try await fixture.service.findings(FindingFilter()).findings.isEmpty)
+            try await fixture.service.usePolicy(strict, by: fixture.admin)
+            #expect(try await fixture.auditActions().filter { $0 == "policy.loaded" }.count == 2)
+            #expect(fixture.service.policy.policy.name == "test-policy")
+        }
+    }
+}

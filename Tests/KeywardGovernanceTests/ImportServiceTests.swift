@@ -1,0 +1,134 @@
+import Foundation
+import KeywardCore
+import KeywardGovernance
+import KeywardImport
+import KeywardStore
+import Testing
+
+@Suite("Imports into the store")
+struct ImportServiceTests {
+    @Test("a credential report imports with its rejection, every field survives the database, and re-importing changes nothing")
+    func credentialReportRoundTrip() async throws {
+        try await GovernanceFixture.with { fixture in
+            let path = try fixture.file("credential-report.csv", Exports.credentialReport())
+            let first = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "credential-report.csv", by: fixture.admin)
+            #expect(first.summary.created == 4)  // billing-export, reporting ×2, builder
+            #expect(first.summary.rejected == 1)
+            let rejection = try #require(first.summary.rejections.first)
+            #expect(rejection.file == "credential-report.csv")
+            #expect(rejection.line == 5)
+            #expect(rejection.field == "access_key_1_last_rotated")
+            #expect(first.runID.hasPrefix("imp_"))
+
+            // What the importer produced is exactly what the database returns.
+            let stored = try await fixture.store.governanceRead { sql in try await sql.records() }
+            let sort: (InventoryRecord, InventoryRecord) -> Bool = { $0.naturalKey < $1.naturalKey }
+            let expected = try Importer.run(kind: .awsCredentialReport, file: path, existing: [], now: GovernanceFixture.start).records
+            #expect(stored.sorted(by: sort).map(\.naturalKey) == expected.sorted(by: sort).map(\.naturalKey))
+            let billing = try #require(stored.first { $0.identity == "billing-export" })
+            #expect(billing.lastUsedService == "s3")
+            #expect(billing.lastUsedRegion == "us-east-1")
+            #expect(billing.account == "210987654321")
+            #expect(billing.sources == ["aws-credential-report"])
+            let original = try #require(expected.first { $0.naturalKey == billing.naturalKey })
+            #expect(billing == original)
+
+            fixture.clock.advance(seconds: 3600)
+            let second = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "credential-report.csv", by: fixture.admin)
+            #expect(second.summary.created == 0)
+            #expect(second.summary.updated == 0)
+            #expect(second.summary.unchanged == 4)
+            #expect(try await fixture.store.governanceRead { try await $0.recordCount() } == 4)
+            let touched = try await fixture.store.governanceRead { sql in try await sql.records() }
+            #expect(touched.allSatisfy { $0.lastSeenAt == GovernanceFixture.start.adding(seconds: 3600) })
+        }
+    }
+
+    @Test("each import writes one audit event with kind, file name and counts, never the content")
+    func auditEvent() async throws {
+        try await GovernanceFixture.with { fixture in
+            let path = try fixture.file("credential-report.csv", Exports.credentialReport())
+            let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "exports/credential-report.csv", by: fixture.admin)
+            let events = try await fixture.store.auditEvents(subjectID: outcome.runID)
+            let event = try #require(events.first)
+            #expect(events.count == 1)
+            #expect(event.action == "inventory.imported")
+            #expect(event.details["kind"] == .string("aws-credential-report"))
+            #expect(event.details["file"] == .string("credential-report.csv"))
+            #expect(event.details["created"] == .number(4))
+            #expect(event.details["rejected"] == .number(1))
+            let text = JSONValue.object(event.details).canonicalJSON
+            #expect(!text.contains("arn:aws") && !text.contains("billing-export"))
+            let runs = try await fixture.service.importRuns()
+            #expect(runs.map(\.id) == [outcome.runID])
+            #expect(runs[0].rejectionsJSON.contains("access_key_1_last_rotated"))
+        }
+    }
+
+    @Test("list-access-keys joins the report's records by user and creation time, so they carry the AKIA id")
+    func accessKeyJoin() async throws {
+        try await GovernanceFixture.with { fixture in
+            let report = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
+            let keys = try fixture.file("keys.json", Exports.accessKeys)
+            _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: report, fileName: "report.csv", by: fixture.admin)
+            let joined = try await fixture.service.importFile(kind: .awsAccessKeys, path: keys, fileName: "keys.json", by: fixture.admin)
+            #expect(joined.summary.created == 0)
+            #expect(joined.summary.updated == 2)
+            let records = try await fixture.store.governanceRead { sql in try await sql.records(providers: [.aws]) }
+            #expect(records.count == 4)
+            let billing = try #require(records.first { $0.externalID == "AKIAZBILLINGEXPORT01" })
+            #expect(billing.identity == "billing-export")
+            #expect(billing.lastUsedService == "s3")
+            #expect(billing.sources == ["aws-access-keys", "aws-credential-report"])
+        }
+    }
+
+    @Test("a user no longer in the report is marked disappeared, and the record is kept")
+    func disappeared() async throws {
+        try await GovernanceFixture.with { fixture in
+            let full = try fixture.file("full.csv", Exports.credentialReport(withBadRow: false))
+            _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: full, fileName: "full.csv", by: fixture.admin)
+            let shorter = Exports.credentialReport(withBadRow: false).split(separator: "\r\n").filter { !$0.hasPrefix("builder,") }.joined(separator: "\r\n")
+            let path = try fixture.file("shorter.csv", shorter + "\r\n")
+            let second = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "shorter.csv", by: fixture.admin)
+            #expect(second.summary.disappeared == 1)
+            let page = try await fixture.service.inventory(InventoryFilter(status: .disappeared))
+            guard case .record(let record)? = page.entries.first else { Issue.record("no disappeared record"); return }
+            #expect(record.identity == "builder")
+            #expect(record.disappearedAt == GovernanceFixture.start)
+        }
+    }
+
+    @Test("a file that cannot be read at all applies nothing and writes no event")
+    func brokenFile() async throws {
+        try await GovernanceFixture.with { fixture in
+            let header = Exports.reportHeader.replacingOccurrences(of: ",access_key_1_active", with: "")
+            let path = try fixture.file("bad.csv", header + "\nsomeone,arn:aws:iam::1:user/x\n")
+            await #expect(throws: ImportError.self) {
+                try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "bad.csv", by: fixture.admin)
+            }
+            #expect(try await fixture.store.governanceRead { try await $0.recordCount() } == 0)
+            #expect(try await fixture.auditActions().isEmpty)
+        }
+    }
+
+    @Test("findings the import raises itself are stored, and resolve when a later import no longer reports them")
+    func importFindings() async throws {
+        try await GovernanceFixture.with { fixture in
+            let path = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
+            let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "report.csv", by: fixture.admin)
+            #expect(outcome.summary.findingCount == 1)
+            let stored = try await fixture.service.findings(FindingFilter(states: [.open]))
+            let console = try #require(stored.findings.first)
+            #expect(console.rule == "aws-machine-user-console-password")
+            #expect(console.subject.identity == "builder")
+
+            let fixed = Exports.credentialReport(withBadRow: false).replacingOccurrences(of: "builder,arn:aws:iam::210987654321:user/builder,2026-06-01T08:00:00+00:00,true",
+                                                                                      with: "builder,arn:aws:iam::210987654321:user/builder,2026-06-01T08:00:00+00:00,false")
+            _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: try fixture.file("fixed.csv", fixed), fileName: "fixed.csv", by: fixture.admin)
+            let after = try await fixture.service.finding(id: console.id)
+            #expect(after.finding.state == .resolved)
+            #expect(after.history.map(\.transition.to) == [.open, .resolved])
+        }
+    }
+}
