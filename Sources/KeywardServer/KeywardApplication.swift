@@ -40,7 +40,7 @@ public enum KeywardApplication {
         return Application(
             router: router(node),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keyward"),
-            services: [UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds))],
+            services: [UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)), ChangeFeedFollower(node: node, feed: node.changeFeed)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: node.logger
         )

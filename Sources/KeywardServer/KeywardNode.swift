@@ -11,6 +11,9 @@ public final class KeywardNode: Sendable {
     public let verifier: Verifier
     public let keys: KeyService
     public let authenticator: Authenticator
+    /// Changes committed elsewhere (other nodes, other processes on the SQLite file), from the
+    /// moment before this node first read its keys; followed by ``ChangeFeedFollower``.
+    public let changeFeed: any KeyChangeFeed
     public let clock: any WallClock
     public let logger: Logger
 
@@ -29,9 +32,10 @@ public final class KeywardNode: Sendable {
             for record in records { verifier.index.upsert(record, now: now) }
         }
         self.authenticator = Authenticator(
-            verifier: verifier,
+            verifier: verifier, confirmation: IndexConfirmation(verifier: verifier, store: store),
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)
         )
+        self.changeFeed = try store.changeFeed(since: clock.now(), clock: clock)
         try await reloadIndex()
     }
 

@@ -42,10 +42,11 @@ public final class SQLStore: Sendable {
         return store
     }
 
-    /// The change feed that keeps a node's index in step with writes made elsewhere.
-    public func changeFeed(clock: any WallClock = SystemClock()) throws -> any KeyChangeFeed {
+    /// The change feed that keeps a node's index in step with writes made elsewhere, from the
+    /// time the index was last loaded.
+    public func changeFeed(since: Timestamp, clock: any WallClock = SystemClock()) throws -> any KeyChangeFeed {
         switch backend.flavor {
-        case .sqlite: return SQLiteKeyChangeFeed(store: self, clock: clock)
+        case .sqlite: return SQLiteKeyChangeFeed(store: self, since: since, clock: clock)
         case .postgres: return try PostgresKeyChangeFeed(store: self)
         }
     }

@@ -39,7 +39,7 @@ struct PostgresStoreTests {
         try await StoreFixture.with(.postgres) { fixture in
             let other = try await SQLStore.openPostgres(url: fixture.temporaryDatabase!.url)
             let received = Received()
-            let feed = try other.changeFeed()
+            let feed = try other.changeFeed(since: fixture.clock.now())
             let listener = Task { await feed.run { event in received.add(event) } }
             defer { listener.cancel() }
             try await Task.sleep(for: .milliseconds(300))  // LISTEN established
@@ -63,7 +63,7 @@ struct PostgresStoreTests {
     func sqliteFeed() async throws {
         try await StoreFixture.with(.sqlite) { fixture in
             let received = Received()
-            let feed = SQLiteKeyChangeFeed(store: fixture.store, interval: .milliseconds(20), clock: fixture.clock)
+            let feed = SQLiteKeyChangeFeed(store: fixture.store, since: fixture.clock.now(), interval: .milliseconds(20), clock: fixture.clock)
             let listener = Task { await feed.run { event in received.add(event) } }
             defer { listener.cancel() }
             try await Task.sleep(for: .milliseconds(100))

@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 
 /// Answers "is this key valid for this request?" from memory, in well under a microsecond.
 ///
@@ -13,6 +14,12 @@ public final class Verifier: Sendable {
     public let ledger: UsageLedger
     public let format: KeyFormat
     public let clock: any WallClock
+    /// False while the index may have missed changes made elsewhere (the change feed is down or
+    /// resynchronising). Callers then confirm VALID answers against the store, or refuse.
+    private let current = Atomic(true)
+
+    public var indexIsCurrent: Bool { current.load(ordering: .acquiring) }
+    public func setIndexCurrent(_ value: Bool) { current.store(value, ordering: .releasing) }
 
     public init(format: KeyFormat, clock: any WallClock, index: KeyIndex = KeyIndex(), ledger: UsageLedger = UsageLedger()) {
         self.format = format
@@ -26,6 +33,12 @@ public final class Verifier: Sendable {
         /// The key the plaintext belongs to, when it was found (also for refusals).
         public var key: IndexedKey?
         public var checkedAt: Timestamp
+
+        public init(code: VerificationCode, key: IndexedKey? = nil, checkedAt: Timestamp) {
+            self.code = code
+            self.key = key
+            self.checkedAt = checkedAt
+        }
     }
 
     /// Verifies a key given as raw bytes, against required scopes given as raw bytes.

@@ -10,10 +10,12 @@ import NIOCore
 /// a valid one without the route's scope is 403.
 public struct Authenticator: Sendable {
     public let verifier: Verifier
+    let confirmation: IndexConfirmation
     public let throttle: FailedAuthThrottle
 
-    public init(verifier: Verifier, throttle: FailedAuthThrottle) {
+    init(verifier: Verifier, confirmation: IndexConfirmation, throttle: FailedAuthThrottle) {
         self.verifier = verifier
+        self.confirmation = confirmation
         self.throttle = throttle
     }
 
@@ -24,11 +26,12 @@ public struct Authenticator: Sendable {
         guard var header = request.headers[.authorization] else {
             try await fail(context, "missing Authorization: Bearer <key> header")
         }
-        let outcome: Verifier.Outcome? = header.withUTF8 { bytes in
+        let checked: Verifier.Outcome? = header.withUTF8 { bytes in
             guard let token = Self.bearerToken(UnsafeRawBufferPointer(bytes)) else { return nil }
             return verifier.verify(token, requiredScopes: [], caller: context.peerIP)
         }
-        guard let outcome else { try await fail(context, "Authorization header must be 'Bearer <key>'") }
+        guard let checked else { try await fail(context, "Authorization header must be 'Bearer <key>'") }
+        let outcome = try await confirmation.confirm(checked)
         guard outcome.code == .valid, let key = outcome.key else {
             try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
         }

@@ -8,9 +8,10 @@ import NIOCore
 enum VerifyRoute {
     static func route(_ node: KeywardNode) -> APIRoute {
         let verifier = node.verifier
+        let confirmation = node.authenticator.confirmation
         return APIRoute(.post, "/v1/verify", scope: "keyward:verify") { request, context, _ in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let outcome: Verifier.Outcome = try body.withUnsafeReadableBytes { bytes in
+            let checked: Verifier.Outcome = try body.withUnsafeReadableBytes { bytes in
                 let parsed: VerifyRequest
                 do throws(VerifyRequestError) {
                     parsed = try VerifyRequestParser.parse(bytes)
@@ -28,6 +29,7 @@ enum VerifyRoute {
                     verifier.verify(key, requiredScopes: scopes, caller: stated ?? context.peerIP)
                 }
             }
+            let outcome = try await confirmation.confirm(checked)
             var buffer = ByteBuffer()
             buffer.reserveCapacity(256)
             VerifyResponseWriter.write(outcome, into: &buffer)

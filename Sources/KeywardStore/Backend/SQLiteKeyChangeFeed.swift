@@ -11,17 +11,22 @@ public struct SQLiteKeyChangeFeed: KeyChangeFeed {
     let store: SQLStore
     let interval: Duration
     let clock: any WallClock
+    /// When the node last read every key: changes from then on are reported.
+    let since: Timestamp
 
-    public init(store: SQLStore, interval: Duration = .milliseconds(200), clock: any WallClock = SystemClock()) {
+    public init(store: SQLStore, since: Timestamp, interval: Duration = .milliseconds(200), clock: any WallClock = SystemClock()) {
         self.store = store
+        self.since = since
         self.interval = interval
         self.clock = clock
     }
 
     public func run(_ handle: @escaping @Sendable (KeyChangeEvent) async -> Void) async {
         guard let backend = store.backend as? SQLiteBackend else { return }
-        var version = try? await backend.dataVersion()
-        var since = clock.now()
+        // No version yet: the first poll always looks, covering commits between the node's
+        // start-up load and the start of this feed.
+        var version: Int?
+        var since = self.since
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             guard let current = try? await backend.dataVersion(), current != version else { continue }

@@ -13,6 +13,9 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: ServerOptions
 
+    @Option(name: .long, help: "PostgreSQL URL, postgres://user:password@host:5432/database (env KEYWARD_DATABASE_URL); several nodes may share one. Without it, the SQLite file of --db.")
+    var databaseURL: String?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env KEYWARD_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -22,12 +25,19 @@ struct Serve: AsyncParsableCommand {
         let level = logLevel ?? ProcessInfo.processInfo.environment["KEYWARD_LOG_LEVEL"] ?? "info"
         guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
         logger.logLevel = parsed
-        let store = try await SQLStore.openSQLite(path: configuration.databasePath, logger: logger)
+        let url = databaseURL ?? ProcessInfo.processInfo.environment["KEYWARD_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let store: SQLStore
+        if let url {
+            store = try await SQLStore.openPostgres(url: url, logger: logger)
+        } else {
+            store = try await SQLStore.openSQLite(path: configuration.databasePath, logger: logger)
+        }
+        let database = url.map { (try? DatabaseURL($0).redacted) ?? "PostgreSQL" } ?? configuration.databasePath
         do {
             let node = try await KeywardNode(store: store, configuration: configuration, logger: logger)
             if let admin = try await node.keys.bootstrapAdmin() {
                 print("""
-                    keyward: new database \(configuration.databasePath); bootstrap admin key (shown once, store it now):
+                    keyward: new database \(database); bootstrap admin key (shown once, store it now):
 
                         \(admin.reveal())
 
@@ -35,7 +45,7 @@ struct Serve: AsyncParsableCommand {
                     """)
             }
             let app = KeywardApplication.application(node) { port in
-                print("keyward: listening on http://\(configuration.host):\(port) (database \(configuration.databasePath))")
+                print("keyward: listening on http://\(configuration.host):\(port) (database \(database))")
                 fflush(nil)
             }
             try await app.runService()
