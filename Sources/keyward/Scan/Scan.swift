@@ -114,24 +114,39 @@ struct Scan: AsyncParsableCommand {
         let scanner = SecretScanner(ruleSet: ruleSet, options: ScanOptions(workers: jobs, minimumConfidence: minConfidence.confidence, followSymlinks: followSymlinks))
         let progress = ScanProgress()
         let display = noProgress ? nil : ScanProgressDisplay.startIfTerminal(progress)
-        let result = try await runOffTheCooperativePool { () throws -> ScanResult in
-            if git { return try scanner.scanGitHistory(repository: paths.first ?? ".", since: since, progress: progress) }
-            if staged { return try scanner.scanStaged(repository: paths.first ?? ".") }
-            if paths == ["-"] { return scanner.scan(descriptor: STDIN_FILENO, name: "-") }
-            return scanner.scan(paths: paths.isEmpty ? ["."] : paths, progress: progress)
+        let result: ScanResult
+        do {
+            result = try await runOffTheCooperativePool { () throws -> ScanResult in
+                if git { return try scanner.scanGitHistory(repository: paths.first ?? ".", since: since, progress: progress) }
+                if staged { return try scanner.scanStaged(repository: paths.first ?? ".") }
+                if paths == ["-"] { return scanner.scan(descriptor: STDIN_FILENO, name: "-") }
+                return scanner.scan(paths: paths.isEmpty ? ["."] : paths, progress: progress)
+            }
+            display?.stop()
+        } catch {
+            display?.stop()
+            throw error
         }
-        display?.stop()
         ScanMessages.problems(result.summary.problems)
 
         var findings = result.findings
         if let baseline { findings = try Baseline.load(path: baseline).filter(findings) }
-        findings = try await linkInventory(findings)
+        // A failed look-up must not hide the findings: they are reported with unknown status,
+        // and the scan ends with status 2.
+        var inventoryFailed = false
+        do {
+            findings = try await linkInventory(findings)
+        } catch let error as ScanInventoryError where error.findings != nil {
+            ScanMessages.error(error.description)
+            findings = error.findings!
+            inventoryFailed = true
+        }
 
         if let writeBaseline {
             try Baseline.document(for: findings).write(toFile: writeBaseline, atomically: true, encoding: .utf8)
             ScanMessages.note("baseline: \(findings.count) finding(s) written to \(writeBaseline)")
             ScanMessages.summary(result.summary, reported: 0)
-            return 0
+            return inventoryFailed ? 2 : 0
         }
         let color = !noColor && output == nil && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
         let report = Report.render(findings, format: json ? .json : format.format, rules: ruleSet, color: color)
@@ -141,26 +156,44 @@ struct Scan: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(report.utf8))
         }
         ScanMessages.summary(result.summary, reported: findings.count)
+        if inventoryFailed { return 2 }
         return findings.isEmpty ? 0 : 1
     }
 
-    /// Looks keyward keys up and, with `--revoke`, revokes the live ones.
+    /// Looks keyward keys up and, with `--revoke`, revokes the live ones. Failures after the
+    /// inventory was reached carry the findings as far as they got.
     private func linkInventory(_ findings: [SecretFinding]) async throws -> [SecretFinding] {
         guard !noInventory, findings.contains(where: { $0.inventoryLink != nil }) else {
             if revoke && !findings.contains(where: { $0.inventoryLink == .keywardKey }) { ScanMessages.note("revoke: no keyward keys found") }
             return findings
         }
-        guard let inventory = try await ScanInventory.open(db: db) else {
-            if revoke { throw ScanInventoryError("--revoke needs an inventory: give --db PATH, or set KEYWARD_ADDR and KEYWARD_TOKEN") }
-            return findings
+        let inventory: ScanInventory
+        do {
+            guard let opened = try await ScanInventory.open(db: db) else {
+                if revoke { throw ScanInventoryError("--revoke needs an inventory: give --db PATH, or set KEYWARD_ADDR and KEYWARD_TOKEN", findings: findings) }
+                return findings
+            }
+            inventory = opened
+        } catch let error as ScanInventoryError {
+            throw ScanInventoryError(error.description, findings: error.findings ?? findings)
+        } catch {
+            throw ScanInventoryError("inventory: \(error)", findings: findings)
         }
-        defer { Task { await inventory.close() } }
-        var linked = try await InventoryLinker.link(findings, inventory: inventory.lookup)
-        if revoke {
-            let revocation = await InventoryLinker.revokeLeaked(linked, inventory: inventory.lookup)
-            linked = revocation.findings
-            ScanMessages.revocation(revocation, via: inventory.name)
-            if !revocation.failures.isEmpty { throw ScanInventoryError("\(revocation.failures.count) key(s) could not be revoked") }
+        var linked = findings
+        do {
+            linked = try await InventoryLinker.link(findings, inventory: inventory.lookup)
+            if revoke {
+                let revocation = await InventoryLinker.revokeLeaked(linked, inventory: inventory.lookup)
+                linked = revocation.findings
+                ScanMessages.revocation(revocation, via: inventory.name)
+                if !revocation.failures.isEmpty { throw ScanInventoryError("\(revocation.failures.count) key(s) could not be revoked", findings: linked) }
+            }
+        } catch let error as ScanInventoryError {
+            await inventory.close()
+            throw error
+        } catch {
+            await inventory.close()
+            throw ScanInventoryError("inventory look-up through \(inventory.name) failed, statuses are unknown: \(error)", findings: linked)
         }
         await inventory.close()
         return linked

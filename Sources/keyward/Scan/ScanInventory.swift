@@ -25,9 +25,14 @@ struct ScanInventory {
     }
 }
 
+/// An inventory problem; `findings` holds what the scan found, so that it is still reported.
 struct ScanInventoryError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var findings: [SecretFinding]?
+    init(_ description: String, findings: [SecretFinding]? = nil) {
+        self.description = description
+        self.findings = findings
+    }
 }
 
 /// `--db PATH`: reads keys from the SQLite store and revokes through ``KeyService``, which
