@@ -222,6 +222,15 @@ def main():
             totals[name][0] += row["tp_found"]
             totals[name][1] += row["tp"]
             totals[name][2] += row["fp_reported"]
+    lines += ["", "| provider | true ex. | keyward recall | betterleaks recall | false ex. | keyward FP | betterleaks FP |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, _ in PROVIDER:
+        ids = [r for r in layout if provider(r) == name]
+        if not ids:
+            continue
+        tp = sum(keyward[r]["tp"] for r in ids)
+        fp = sum(keyward[r]["fp"] for r in ids)
+        recall = lambda rows: fmt(sum(rows[r]["tp_found"] for r in ids) / tp) if tp else "n/a"
+        lines.append(f"| {name} | {tp} | {recall(keyward)} | {recall(better)} | {fp} | {sum(keyward[r]['fp_reported'] for r in ids)} | {sum(better[r]['fp_reported'] for r in ids)} |")
     fp_total = sum(row["fp"] for row in keyward.values())
     for name, (found_tp, all_tp, fps) in totals.items():
         lines.append(f"\n{name}: {found_tp}/{all_tp} true examples found ({found_tp / all_tp * 100:.1f}%), {fps}/{fp_total} false examples reported")
