@@ -10,7 +10,7 @@ import ServiceLifecycle
 public enum KeywardApplication {
     /// Every route the server answers, in one list (also read by the OpenAPI conformance test).
     public static func routes(_ node: KeywardNode) -> [APIRoute] {
-        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node)
+        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + GovernanceRoutes.routes(node)
     }
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
@@ -21,6 +21,7 @@ public enum KeywardApplication {
         for route in routes(node) {
             let handler = route.handler
             let scope = route.scopeBytes
+            let maxBody = route.maxBodyBytes ?? maxBody
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 var context = context
                 context.maxUploadSize = maxBody
@@ -40,7 +41,11 @@ public enum KeywardApplication {
         return Application(
             router: router(node),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keyward"),
-            services: [UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)), ChangeFeedFollower(node: node, feed: node.changeFeed)],
+            services: [
+                UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),
+                ChangeFeedFollower(node: node, feed: node.changeFeed),
+                GovernanceScheduler(node: node),
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: node.logger
         )

@@ -1,5 +1,6 @@
 import KeywardAPI
 import KeywardCore
+import KeywardGovernance
 import KeywardStore
 import Logging
 
@@ -14,6 +15,8 @@ public final class KeywardNode: Sendable {
     /// Changes committed elsewhere (other nodes, other processes on the SQLite file), from the
     /// moment before this node first read its keys; followed by ``ChangeFeedFollower``.
     public let changeFeed: any KeyChangeFeed
+    /// Inventory, imports, owners, policy findings, reviews and reports (issue 4).
+    public let governance: GovernanceService
     public let clock: any WallClock
     public let logger: Logger
 
@@ -27,10 +30,17 @@ public final class KeywardNode: Sendable {
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
-        self.keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
+        let inventoryChanges = InventoryChanges()
+        let keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
             let now = clock.now()
             for record in records { verifier.index.upsert(record, now: now) }
+            inventoryChanges.signal()
         }
+        self.keys = keys
+        self.governance = GovernanceService(
+            store: store, keys: keys, clock: clock,
+            policy: try configuration.policyPath.map(LoadedPolicy.load(file:)) ?? .builtIn, changes: inventoryChanges, logger: logger
+        )
         self.authenticator = Authenticator(
             verifier: verifier, confirmation: IndexConfirmation(verifier: verifier, store: store),
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)

@@ -19,6 +19,16 @@ public struct ServerConfiguration: Sendable {
     /// answers to that address are delayed.
     public var failedAuthThreshold: Int = 5
     public var failedAuthWindowSeconds: Int = 60
+    /// The governance policy file (YAML); nil runs the built-in default policy.
+    public var policyPath: String?
+    /// How often findings are re-evaluated when nothing changes (a key crossing its 90th day).
+    public var evaluationIntervalSeconds: Int = 3600
+    /// How long the inventory must be quiet after a change before findings are re-evaluated, so
+    /// that a burst of changes costs one evaluation.
+    public var evaluationDebounceMilliseconds: Int = 2000
+    /// The body limit of `POST /v1/inventory/import/{kind}` (spooled to a temporary file).
+    public var maxImportBytes: Int = ServerConfiguration.defaultMaxImportBytes
+    public static let defaultMaxImportBytes = 1 << 30
 
     public init() {}
 }

@@ -9,10 +9,14 @@ struct Keyward: AsyncParsableCommand {
         commandName: "keyward",
         abstract: "Issue, verify, inventory, rotate and revoke long-lived API keys.",
         discussion: """
-            Server:  keyward serve [--db ./keyward.db] [--host 127.0.0.1] [--port 8080]
+            Server:  keyward serve [--db ./keyward.db] [--host 127.0.0.1] [--port 8080] [--policy policy.yaml]
             Client commands talk to a running server: KEYWARD_ADDR (default http://127.0.0.1:8080)
             and KEYWARD_TOKEN (an admin key from `keyward init` or the first `keyward serve`).
             """,
-        subcommands: [Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Scan.self]
+        subcommands: [
+            Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Scan.self,
+            ImportCommand.self, InventoryCommand.self, OwnersCommand.self, PolicyCommand.self, FindingsCommand.self,
+            ReviewsCommand.self, ReportCommand.self,
+        ]
     )
 }

@@ -15,13 +15,16 @@ public struct APIRoute: Sendable {
     public let scope: StaticString?
     /// The scope as bytes, computed once for the authenticator.
     let scopeBytes: [UInt8]?
+    /// A body limit of its own (uploads); nil: the server's `max_body_bytes`.
+    let maxBodyBytes: Int?
     let handler: Handler
 
-    init(_ method: HTTPRequest.Method, _ path: String, scope: StaticString?, handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ path: String, scope: StaticString?, maxBodyBytes: Int? = nil, handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.scope = scope
         self.scopeBytes = scope.map { $0.withUTF8Buffer { Array($0) } }
+        self.maxBodyBytes = maxBodyBytes
         self.handler = handler
     }
 

@@ -21,7 +21,13 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated environment tags keys may carry (env KEYWARD_ENVIRONMENTS; default live,test).")
     var environments: String?
 
-    @Option(name: .long, help: "YAML file with any of: db, host, port, prefix, environments, max_body_bytes, usage_flush_ms (env KEYWARD_CONFIG).")
+    @Option(name: .long, help: "Governance policy file, YAML (env KEYWARD_POLICY; default: the built-in policy, see `keyward policy default`).")
+    var policy: String?
+
+    @Option(name: .long, help: "Seconds between scheduled policy evaluations (env KEYWARD_EVALUATION_INTERVAL; default 3600).")
+    var evaluationInterval: Int?
+
+    @Option(name: .long, help: "YAML file with any of: db, host, port, prefix, environments, max_body_bytes, usage_flush_ms, policy, evaluation_interval, evaluation_debounce_ms, max_import_bytes (env KEYWARD_CONFIG).")
     var config: String?
 
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
@@ -40,7 +46,10 @@ struct ServerOptions: ParsableArguments {
             } catch {
                 throw ValidationError("config file \(path) is not valid YAML: \(error)")
             }
-            let known: Set = ["db", "host", "port", "prefix", "environments", "max_body_bytes", "usage_flush_ms"]
+            let known: Set = [
+                "db", "host", "port", "prefix", "environments", "max_body_bytes", "usage_flush_ms", "policy", "evaluation_interval",
+                "evaluation_debounce_ms", "max_import_bytes",
+            ]
             if let unknown = file.keys.filter({ !known.contains($0) }).sorted().first {
                 throw ValidationError("config file \(path): unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
             }
@@ -69,6 +78,7 @@ struct ServerOptions: ParsableArguments {
             }
             configuration.usageFlushIntervalMilliseconds = number
         }
+        try resolveGovernance(into: &configuration, file: file, pick: pick)
         return configuration
     }
 }

@@ -1,0 +1,47 @@
+import Hummingbird
+import KeywardAPI
+import KeywardCore
+import KeywardGovernance
+import KeywardImport
+import KeywardStore
+
+/// `/v1/inventory…`: one view of keyward keys and external records, imports of other systems'
+/// exports, and the history of imports.
+enum InventoryRoutes {
+    static func routes(_ node: KeywardNode) -> [APIRoute] {
+        let governance = node.governance
+        return [
+            APIRoute(.get, "/v1/inventory", scope: "keyward:read") { request, _, _ in
+                var filter = InventoryFilter()
+                filter.provider = try request.enumQuery("provider", as: InventoryProvider.self)
+                filter.owner = try request.query("owner")
+                filter.environment = try request.query("environment")
+                filter.status = try request.enumQuery("status", as: InventoryStatus.self)
+                filter.limit = try request.intQuery("limit") ?? InventoryFilter.defaultLimit
+                filter.cursor = try request.query("cursor")
+                let page = try await governance.inventory(filter)
+                return try JSONBody.response(InventoryListObject(page, now: node.clock.now()))
+            },
+            // The body is the export file itself (any content type), streamed to a temporary file;
+            // `file` names it in rejections and the audit log.
+            APIRoute(.post, "/v1/inventory/import/{kind}", scope: "keyward:write", maxBodyBytes: node.configuration.maxImportBytes) {
+                request, context, credential in
+                let text = context.parameters.get("kind") ?? ""
+                guard let kind = ImportKind(rawValue: text) else {
+                    throw APIError.notFound("unknown import kind \"\(text.prefix(40))\"; kinds: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let fileName = try request.query("file") ?? "upload"
+                let spool = try await UploadSpool.write(request.body, limit: node.configuration.maxImportBytes)
+                defer { spool.remove() }
+                let outcome = try await GovernanceRoutes.mappingFileErrors {
+                    try await governance.importFile(kind: kind, path: spool.path, fileName: fileName, by: credential!.principal)
+                }
+                return try JSONBody.response(ImportRunObject(outcome))
+            },
+            APIRoute(.get, "/v1/inventory/imports", scope: "keyward:read") { request, _, _ in
+                let runs = try await governance.importRuns(limit: try request.intQuery("limit") ?? 50)
+                return try JSONBody.response(ImportRunListObject(imports: runs.map(ImportRunObject.init)))
+            },
+        ]
+    }
+}

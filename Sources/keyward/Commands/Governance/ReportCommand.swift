@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import KeywardCore
+import KeywardGovernance
+import KeywardPolicy
+
+/// `keyward report`: the governance posture as Markdown, JSON or a self-contained HTML page.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The posture report: inventory by status, provider, environment and age, expiring keys, findings by severity and framework, top risks, review coverage.",
+        discussion: "From the server (GET /v1/reports/posture), or offline from --db PATH (evaluating the default policy, or --policy FILE, first)."
+    )
+
+    @Option(name: .long, help: "md, json or html (default md).") var format: String = "md"
+    @Option(name: .long, help: "Write to this file instead of stdout.") var output: String?
+    @Option(name: .long, help: "With --db: the policy to evaluate first (default: the built-in default).") var policy: String?
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        guard PostureReportRenderer.Format(rawValue: format) != nil else { throw ValidationError("--format must be md, json or html") }
+        if policy != nil && database.db == nil { throw ValidationError("--policy applies to --db; a server reports with its own policy") }
+    }
+
+    func run() async throws {
+        let rendered = try await GovernanceFailure.exitOnError { () -> String in
+            if let db = database.db {
+                let loaded = try policy.map(LoadedPolicy.load(file:)) ?? .builtIn
+                return try await LocalGovernance.run(db: db, policy: loaded) { service in
+                    try await service.evaluate(actor: "cli")
+                    return try PostureReportRenderer.render(try await service.report(), as: PostureReportRenderer.Format(rawValue: format)!)
+                }
+            }
+            return try await Client.run { try await $0.report(format: format) }
+        }
+        try GovernanceOutput.write(rendered, to: output)
+    }
+}
+
+enum GovernanceOutput {
+    /// Prints `text`, or writes it to `path` (and says where on stderr).
+    static func write(_ text: String, to path: String?) throws {
+        guard let path else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            return
+        }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            Output.error("cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        Output.note("wrote \(path)")
+    }
+}
