@@ -27,35 +27,8 @@ declare -A commands=(
   [kingfisher]="kingfisher scan $repo --git-history full --no-validate --no-update-check --quiet --format json -o $work/kingfisher.json"
 )
 order=(keyward betterleaks kingfisher)
-declare -A times
-for ((run = 1; run <= runs; run++)); do
-  for tool in "${order[@]}"; do
-    start=$(date +%s.%N)
-    status=0
-    ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
-    end=$(date +%s.%N)
-    case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
-    # betterleaks reports a failed git run as an "incomplete scan" with status 0.
-    if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
-    times[$tool]+="$(echo "$end - $start" | bc) "
-  done
-done
-
-count() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-tool, path = sys.argv[1], sys.argv[2]
-try:
-    data = json.load(open(path))
-except Exception:
-    print("?"); sys.exit()
-if tool == "betterleaks":
-    data = data.get("findings") or []
-elif tool == "kingfisher":
-    data = data.get("findings", data) if isinstance(data, dict) else data
-print(len(data))
-PY
-}
+source "$here/timing.sh"
+time_tools
 
 {
   echo "Repository: $repo, $commits commits on 3 branches, pack $pack; $runs runs per tool, alternating; median wall time."
@@ -64,7 +37,6 @@ PY
   echo "| tool | command | median s | findings | runs (s) |"
   echo "|---|---|---:|---:|---|"
   for tool in "${order[@]}"; do
-    median=$(echo "${times[$tool]}" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
-    printf '| %s | `%s` | %.2f | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$median" "$(count "$tool" "$work/$tool.json")" "${times[$tool]}"
+    printf '| %s | `%s` | %.2f | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$(median "$tool")" "$(findings "$tool")" "${times[$tool]}"
   done
 } | tee "$here/results/history.md"

@@ -48,39 +48,12 @@ declare -A commands=(
   [grep-floor]="grep -rFc -f $work/literals.txt $corpus"
 )
 order=(keyward betterleaks kingfisher grep-floor)
-declare -A times
+source "$here/timing.sh"
 
 # Warm the page cache so every tool reads from memory.
 [ -c /dev/null ] || { echo "/dev/null is not a character device; tools that read it as an empty file would fail" >&2; exit 2; }
 find "$corpus" -type f -print0 | xargs -0 cat > /dev/null
-
-for ((run = 1; run <= runs; run++)); do
-  for tool in "${order[@]}"; do
-    start=$(date +%s.%N)
-    status=0
-    ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
-    end=$(date +%s.%N)
-    # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something"; anything else is a failed run.
-    case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
-    if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
-    times[$tool]+="$(echo "$end - $start" | bc) "
-  done
-done
-
-findings() {
-  case "$1" in
-    grep-floor) awk -F: '{s += $NF} END {print s " matching lines"}' "$work/grep-floor.out" ;;
-    *) python3 - "$1" "$work/$1.json" <<'PY'
-import json, sys
-tool, path = sys.argv[1], sys.argv[2]
-data = json.load(open(path))
-if isinstance(data, dict):
-    data = data.get("findings") or []
-print(len(data))
-PY
-    ;;
-  esac
-}
+time_tools
 
 {
   echo "Corpus: $corpus, $files files, $bytes bytes; $runs runs per tool, alternating; median wall time."
@@ -89,7 +62,7 @@ PY
   echo "| tool | command | median s | MB/s | findings | runs (s) |"
   echo "|---|---|---:|---:|---:|---|"
   for tool in "${order[@]}"; do
-    median=$(echo "${times[$tool]}" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+    median=$(median "$tool")
     rate=$(echo "scale=1; $bytes / 1000000 / $median" | bc)
     printf '| %s | `%s` | %.2f | %s | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$median" "$rate" "$(findings "$tool")" "${times[$tool]}"
   done

@@ -1,0 +1,45 @@
+# Shared by throughput.sh and history.sh (sourced, not run): times each tool of `order` from
+# the `commands` table `runs` times, alternating tools so that machine load hits them alike,
+# and reads medians and finding counts. Expects `work` (a scratch directory) to be set.
+
+declare -A times
+
+# Runs every tool once per round; a failed or incomplete run stops the benchmark.
+time_tools() {
+  local run tool start end status
+  for ((run = 1; run <= runs; run++)); do
+    for tool in "${order[@]}"; do
+      start=$(date +%s.%N)
+      status=0
+      ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
+      end=$(date +%s.%N)
+      # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something".
+      case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
+      # betterleaks reports a failed git run as an "incomplete scan" with status 0.
+      if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
+      times[$tool]+="$(echo "$end - $start" | bc) "
+    done
+  done
+}
+
+median() {
+  echo "${times[$1]}" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+# Findings in a tool's JSON report (keyward: array; betterleaks, kingfisher: {"findings": […]}).
+findings() {
+  case "$1" in
+    grep-floor) awk -F: '{s += $NF} END {print s " matching lines"}' "$work/grep-floor.out" ;;
+    *) python3 - "$work/$1.json" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except Exception:
+    print("?"); sys.exit()
+if isinstance(data, dict):
+    data = data.get("findings") or []
+print(len(data))
+PY
+    ;;
+  esac
+}
