@@ -143,7 +143,7 @@ struct Scan: AsyncParsableCommand {
         }
 
         if let writeBaseline {
-            try Baseline.document(for: findings).write(toFile: writeBaseline, atomically: true, encoding: .utf8)
+            try ReportFile.write(Baseline.document(for: findings), to: writeBaseline)
             ScanMessages.note("baseline: \(findings.count) finding(s) written to \(writeBaseline)")
             ScanMessages.summary(result.summary, reported: 0)
             return inventoryFailed ? 2 : 0
@@ -151,7 +151,7 @@ struct Scan: AsyncParsableCommand {
         let color = !noColor && output == nil && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) != 0
         let report = Report.render(findings, format: json ? .json : format.format, rules: ruleSet, color: color)
         if let output {
-            try report.write(toFile: output, atomically: true, encoding: .utf8)
+            try ReportFile.write(report, to: output)
         } else {
             FileHandle.standardOutput.write(Data(report.utf8))
         }
