@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import KeywardScan
 
@@ -131,5 +134,24 @@ import Testing
         let c = try #require(Scanning.findings(in: "K=\(key)", path: "y.env").first)
         #expect(a.fingerprint == b.fingerprint)
         #expect(a.fingerprint != c.fingerprint)
+    }
+}
+
+@Suite struct ReportFileTests {
+    @Test func regularFilesAreReplacedAndSpecialFilesWrittenInPlace() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("report.json", "old")
+        try ReportFile.write("new", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+        try ReportFile.write("fresh", to: directory.url("new.json").path)
+        #expect(try String(contentsOfFile: directory.url("new.json").path, encoding: .utf8) == "fresh")
+        // A FIFO stands for /dev/null and /dev/stdout: it must stay a FIFO.
+        let fifo = directory.url("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread { _ = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() }
+        reader.start()
+        try ReportFile.write("through the pipe", to: fifo)
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
     }
 }
