@@ -15,8 +15,8 @@ time_tools() {
       end=$(date +%s.%N)
       # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something".
       case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
-      # betterleaks reports a failed git run as an "incomplete scan" with status 0.
-      if grep -q "incomplete scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
+      # betterleaks reports a failed git run with status 0 ("failed to scan", "incomplete scan").
+      if grep -qE "incomplete scan|failed to scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
       times[$tool]+="$(echo "$end - $start" | bc) "
     done
   done
