@@ -110,7 +110,10 @@ let package = Package(
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
             name: "KeywardGovernanceTests",
-            dependencies: ["KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore"]
+            dependencies: [
+                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardAPI",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
         ),
         .testTarget(
             name: "KeywardServerTests",

@@ -1,3 +1,4 @@
+import KeywardAPI
 import KeywardCore
 import KeywardStore
 
@@ -11,22 +12,6 @@ public struct OffboardingReport: Sendable {
     public var findings: [Finding]
     /// Credentials of the owner that were no longer live.
     public var alreadyInactive: [FindingSubject]
-}
-
-/// Changes to an owner entry; nil leaves a field as it is.
-public struct OwnerUpdate: Sendable, Equatable {
-    public var kind: OwnerEntry.Kind?
-    public var displayName: String?
-    public var contact: String?
-    /// `active` brings a departed owner back (`departed` is what ``GovernanceService/depart(handle:by:)`` does).
-    public var status: OwnerEntry.Status?
-
-    public init(kind: OwnerEntry.Kind? = nil, displayName: String? = nil, contact: String? = nil, status: OwnerEntry.Status? = nil) {
-        self.kind = kind
-        self.displayName = displayName
-        self.contact = contact
-        self.status = status
-    }
 }
 
 extension GovernanceService {
@@ -56,7 +41,7 @@ extension GovernanceService {
         return entry
     }
 
-    public func updateOwner(handle: String, _ update: OwnerUpdate, by principal: Principal) async throws -> OwnerEntry {
+    public func updateOwner(handle: String, _ update: OwnerUpdateBody, by principal: Principal) async throws -> OwnerEntry {
         let now = clock.now()
         let updated = try await store.governanceWrite { sql -> OwnerEntry in
             guard var entry = try await sql.owner(handle: handle) else {
@@ -81,7 +66,7 @@ extension GovernanceService {
     /// Marks an owner departed without revoking anything (their credentials become
     /// `owner-departed` findings at the next evaluation); `offboard` also revokes.
     public func depart(handle: String, by principal: Principal) async throws -> OwnerEntry {
-        try await updateOwner(handle: handle, OwnerUpdate(status: .departed), by: principal)
+        try await updateOwner(handle: handle, OwnerUpdateBody(status: .departed), by: principal)
     }
 
     /// Offboards an owner (OWASP NHI1): revokes their keyward keys through the key service,

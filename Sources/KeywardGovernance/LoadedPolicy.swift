@@ -29,13 +29,7 @@ public struct LoadedPolicy: Sendable {
     /// Reads and validates a policy file; throws ``KeywardPolicy/PolicyError`` naming file, line
     /// and field, and returns nothing for a file with any error.
     public static func load(file path: String) throws -> LoadedPolicy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyError(file: path, line: nil, column: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path)
+        try parse(try PolicyLoader.text(ofFile: path), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> LoadedPolicy {

@@ -70,6 +70,10 @@ struct GovernanceCLITests {
         let table = try keyward(["inventory", "list"], environment: env)
         #expect(table.stdout.contains("PROVIDER") && table.stdout.contains("pagerduty-events") && table.stdout.contains("keyward"))
         #expect(try keyward(["inventory", "imports"], environment: env).stdout.contains("credential-report.csv"))
+        let paged = try keyward(["inventory", "list", "--limit", "1", "--all", "--json"], environment: env)
+        #expect((paged.object["items"] as? [Any])?.count == 4 && paged.object["next_cursor"] is NSNull)
+        let onePage = try keyward(["inventory", "list", "--limit", "1", "--json"], environment: env)
+        #expect((onePage.object["items"] as? [Any])?.count == 1 && onePage.object["next_cursor"] is String)
 
         // 3. Owners and offboarding.
         #expect(try keyward(["owners", "add", "team-data", "--contact", "data@example.com"], environment: env).status == 0)

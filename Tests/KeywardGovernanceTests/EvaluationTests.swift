@@ -13,9 +13,9 @@ struct EvaluationTests {
         return Dictionary(uniqueKeysWithValues: page.findings.map { ($0.rule, $0) })
     }
 
-    @Test("findings open as time passes, survive re-evaluation with their acknowledgement, and resolve when the key is revoked")
-    func lifecycle() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("findings open as time passes, survive re-evaluation with their acknowledgement, and resolve when the key is revoked", arguments: GovernanceBackend.available)
+    func lifecycle(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "billing-sync", owner: "team-pay", meta: ["purpose": "nightly billing export"], ttlDays: nil)
             let id = key.id.description
             let first = try await fixture.service.evaluate()
@@ -79,10 +79,10 @@ struct EvaluationTests {
         expires: 2027-02-01
     """
 
-    @Test("an exception suppresses until it expires, then the finding opens again with its history")
-    func exceptions() async throws {
+    @Test("an exception suppresses until it expires, then the finding opens again with its history", arguments: GovernanceBackend.available)
+    func exceptions(_ backend: GovernanceBackend) async throws {
         let policy = try LoadedPolicy.parse(Self.exceptionPolicy, file: "policy.yaml")
-        try await GovernanceFixture.with(policy: policy) { fixture in
+        try await GovernanceFixture.with(backend, policy: policy) { fixture in
             let legacy = try await fixture.issue(name: "legacy-sync", owner: "team-pay", ttlDays: nil)
             let fresh = try await fixture.issue(name: "fresh-sync", owner: "team-pay", ttlDays: nil)
             fixture.clock.advance(seconds: 31 * Self.day)
@@ -103,9 +103,9 @@ struct EvaluationTests {
         }
     }
 
-    @Test("findings filter by state, severity, rule, owner and framework, worst first, in cursor pages")
-    func filters() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("findings filter by state, severity, rule, owner and framework, worst first, in cursor pages", arguments: GovernanceBackend.available)
+    func filters(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             try await fixture.issue(name: "a", owner: "team-pay", scopes: ["billing:*"], environment: "prod", ttlDays: nil)
             try await fixture.issue(name: "b", owner: "Team-Docs", meta: ["purpose": "docs"])
             _ = try await fixture.service.evaluate()
@@ -132,9 +132,9 @@ struct EvaluationTests {
         }
     }
 
-    @Test("the policy in force is audit-logged once per distinct text; check evaluates another policy without storing")
-    func policyRecording() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("the policy in force is audit-logged once per distinct text; check evaluates another policy without storing", arguments: GovernanceBackend.available)
+    func policyRecording(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             try await fixture.service.usePolicy(.builtIn, by: fixture.admin)
             try await fixture.service.usePolicy(.builtIn, by: fixture.admin)
             #expect(try await fixture.auditActions() == ["policy.loaded"])

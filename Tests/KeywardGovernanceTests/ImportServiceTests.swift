@@ -7,9 +7,9 @@ import Testing
 
 @Suite("Imports into the store")
 struct ImportServiceTests {
-    @Test("a credential report imports with its rejection, every field survives the database, and re-importing changes nothing")
-    func credentialReportRoundTrip() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("a credential report imports with its rejection, every field survives the database, and re-importing changes nothing", arguments: GovernanceBackend.available)
+    func credentialReportRoundTrip(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("credential-report.csv", Exports.credentialReport())
             let first = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "credential-report.csv", by: fixture.admin)
             #expect(first.summary.created == 4)  // billing-export, reporting ×2, builder
@@ -44,9 +44,9 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("each import writes one audit event with kind, file name and counts, never the content")
-    func auditEvent() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("each import writes one audit event with kind, file name and counts, never the content", arguments: GovernanceBackend.available)
+    func auditEvent(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("credential-report.csv", Exports.credentialReport())
             let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "exports/credential-report.csv", by: fixture.admin)
             let events = try await fixture.store.auditEvents(subjectID: outcome.runID)
@@ -65,9 +65,9 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("list-access-keys joins the report's records by user and creation time, so they carry the AKIA id")
-    func accessKeyJoin() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("list-access-keys joins the report's records by user and creation time, so they carry the AKIA id", arguments: GovernanceBackend.available)
+    func accessKeyJoin(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let report = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
             let keys = try fixture.file("keys.json", Exports.accessKeys)
             _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: report, fileName: "report.csv", by: fixture.admin)
@@ -83,9 +83,9 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("a user no longer in the report is marked disappeared, and the record is kept")
-    func disappeared() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("a user no longer in the report is marked disappeared, and the record is kept", arguments: GovernanceBackend.available)
+    func disappeared(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let full = try fixture.file("full.csv", Exports.credentialReport(withBadRow: false))
             _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: full, fileName: "full.csv", by: fixture.admin)
             let shorter = Exports.credentialReport(withBadRow: false).split(separator: "\r\n").filter { !$0.hasPrefix("builder,") }.joined(separator: "\r\n")
@@ -99,9 +99,9 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("a file that cannot be read at all applies nothing and writes no event")
-    func brokenFile() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("a file that cannot be read at all applies nothing and writes no event", arguments: GovernanceBackend.available)
+    func brokenFile(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let header = Exports.reportHeader.replacingOccurrences(of: ",access_key_1_active", with: "")
             let path = try fixture.file("bad.csv", header + "\nsomeone,arn:aws:iam::1:user/x\n")
             await #expect(throws: ImportError.self) {
@@ -112,9 +112,9 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("findings the import raises itself are stored, and resolve when a later import no longer reports them")
-    func importFindings() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("findings the import raises itself are stored, and resolve when a later import no longer reports them", arguments: GovernanceBackend.available)
+    func importFindings(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
             let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "report.csv", by: fixture.admin)
             #expect(outcome.summary.findingCount == 1)

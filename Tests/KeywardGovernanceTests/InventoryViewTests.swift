@@ -24,9 +24,9 @@ struct InventoryViewTests {
         }
     }
 
-    @Test("filters by provider, owner (any case), environment and status")
-    func filters() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("filters by provider, owner (any case), environment and status", arguments: GovernanceBackend.available)
+    func filters(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             try await Self.populated(fixture)
             let service = fixture.service
             #expect(try await service.inventory(InventoryFilter()).entries.count == 8)
@@ -47,9 +47,9 @@ struct InventoryViewTests {
         }
     }
 
-    @Test("cursor pages walk keys, then records, without gaps or repeats")
-    func pagination() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("cursor pages walk keys, then records, without gaps or repeats", arguments: GovernanceBackend.available)
+    func pagination(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             try await Self.populated(fixture)
             let all = Self.ids(try await fixture.service.inventory(InventoryFilter(limit: 100)))
             var seen: [String] = []

@@ -1,3 +1,4 @@
+import KeywardAPI
 import KeywardCore
 import KeywardGovernance
 import KeywardStore
@@ -5,20 +6,20 @@ import Testing
 
 @Suite("Owners and offboarding")
 struct OwnerServiceTests {
-    @Test("the registry is case-insensitive: a second spelling of a handle is a conflict; updates and departures are audit-logged")
-    func registry() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("the registry is case-insensitive: a second spelling of a handle is a conflict; updates and departures are audit-logged", arguments: GovernanceBackend.available)
+    func registry(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let service = fixture.service
             _ = try await service.addOwner(OwnerEntry(handle: "team-pay", kind: .team, contact: "pay@example.com"), by: fixture.admin)
             await #expect(throws: KeywardError.conflict("owner \"team-pay\" is already registered; update it instead")) {
                 try await service.addOwner(OwnerEntry(handle: "Team-Pay", kind: .team), by: fixture.admin)
             }
-            let renamed = try await service.updateOwner(handle: "TEAM-PAY", OwnerUpdate(displayName: "Payments", contact: ""), by: fixture.admin)
+            let renamed = try await service.updateOwner(handle: "TEAM-PAY", OwnerUpdateBody(displayName: "Payments", contact: ""), by: fixture.admin)
             #expect(renamed.displayName == "Payments" && renamed.contact == nil)
             let gone = try await service.depart(handle: "team-pay", by: fixture.admin)
             #expect(gone.status == .departed && gone.departedAt == GovernanceFixture.start)
             #expect(try await service.owners(status: .active).isEmpty)
-            let back = try await service.updateOwner(handle: "team-pay", OwnerUpdate(status: .active), by: fixture.admin)
+            let back = try await service.updateOwner(handle: "team-pay", OwnerUpdateBody(status: .active), by: fixture.admin)
             #expect(back.status == .active && back.departedAt == nil)
             await #expect(throws: KeywardError.self) { try await service.owner(handle: "nobody") }
             await #expect(throws: KeywardError.self) { try await service.addOwner(OwnerEntry(handle: "", kind: .team), by: fixture.admin) }
@@ -26,9 +27,9 @@ struct OwnerServiceTests {
         }
     }
 
-    @Test("offboarding revokes the owner's keyward keys, opens findings for their external keys, marks them departed, and is safe to repeat")
-    func offboard() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("offboarding revokes the owner's keyward keys, opens findings for their external keys, marks them departed, and is safe to repeat", arguments: GovernanceBackend.available)
+    func offboard(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let first = try await fixture.issue(name: "ledger-sync", owner: "bob")
             let second = try await fixture.issue(name: "ledger-report", owner: "Bob")
             let other = try await fixture.issue(name: "unrelated", owner: "alice")

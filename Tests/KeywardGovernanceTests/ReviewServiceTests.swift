@@ -11,9 +11,9 @@ struct ReviewServiceTests {
                                               by: fixture.admin)
     }
 
-    @Test("owners answer for their own credentials; keep needs a justification and records the review date")
-    func keep() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("owners answer for their own credentials; keep needs a justification and records the review date", arguments: GovernanceBackend.available)
+    func keep(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "billing-sync", owner: "team-pay")
             let generic = try fixture.file("other.csv", Exports.genericCSV)
             _ = try await fixture.service.importFile(kind: .csv, path: generic, fileName: "other.csv", by: fixture.admin)
@@ -48,9 +48,9 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("revoke answers are carried out: a keyward key at once, an external one through a finding until an import shows it gone")
-    func revoke() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("revoke answers are carried out: a keyward key at once, an external one through a finding until an import shows it gone", arguments: GovernanceBackend.available)
+    func revoke(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "old-export", owner: "team-comms")
             let generic = try fixture.file("other.csv", Exports.genericCSV)
             _ = try await fixture.service.importFile(kind: .csv, path: generic, fileName: "other.csv", by: fixture.admin)
@@ -82,9 +82,9 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("unanswered items become findings after the due date; closing keeps the result and the evidence verifies")
-    func overdueAndEvidence() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("unanswered items become findings after the due date; closing keeps the result and the evidence verifies", arguments: GovernanceBackend.available)
+    func overdueAndEvidence(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             let kept = try await fixture.issue(name: "a", owner: "team-pay")
             let forgotten = try await fixture.issue(name: "b", owner: "team-pay")
             let campaign = try await Self.start(fixture, days: 7)
@@ -114,9 +114,9 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("a selector that matches nothing and bad due dates are refused")
-    func refusals() async throws {
-        try await GovernanceFixture.with { fixture in
+    @Test("a selector that matches nothing and bad due dates are refused", arguments: GovernanceBackend.available)
+    func refusals(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
             try await fixture.issue(name: "a", owner: "team-pay")
             await #expect(throws: KeywardError.self) {
                 try await fixture.service.startReview(name: "empty", selector: InventorySelector(providers: [.gcp]), scopeDescription: "provider=gcp",

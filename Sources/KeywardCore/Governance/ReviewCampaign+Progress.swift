@@ -50,7 +50,7 @@ extension ReviewCampaign {
             Finding(
                 rule: ReviewCampaign.overdueRule, severity: .medium, subject: item.subject,
                 message: "No owner has answered for \(item.name ?? item.subject.externalID ?? item.subject.id) in access review \"\(name)\", due \(dueAt.iso8601) (\(days) days ago).",
-                remediation: "\(item.subject.owner ?? "An administrator") should answer keep (with a justification) or revoke: keyward reviews answer \(id) \(item.subject.id) keep|revoke.",
+                remediation: "\(item.subject.owner ?? "An administrator") should answer keep (with a justification) or revoke: keyward reviews attest \(id) \(item.subject.id) keep --justification … | revoke.",
                 frameworks: [.csf("PR.AA-05"), .nhi(1), .cisControls("5.5")], openedAt: now)
         }
     }

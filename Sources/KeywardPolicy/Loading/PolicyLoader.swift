@@ -7,13 +7,16 @@ import Yams
 /// docs/governance.md; ``DefaultPolicy/yaml`` is a complete example.
 public enum PolicyLoader {
     public static func load(file path: String) throws -> Policy {
-        let text: String
+        try parse(try text(ofFile: path), file: path)
+    }
+
+    /// The file's text, or a ``PolicyError`` naming the file (for callers that keep the text).
+    public static func text(ofFile path: String) throws -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw PolicyError(file: path, line: nil, column: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")
         }
-        return try parse(text, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> Policy {

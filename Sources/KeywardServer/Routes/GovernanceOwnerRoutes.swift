@@ -25,8 +25,7 @@ enum OwnerRoutes {
                 let handle = try context.textParameter("handle")
                 let body = try await JSONBody.decode(OwnerUpdateBody.self, from: request, context: context,
                                                      allowed: ["kind", "display_name", "contact", "status"])
-                let update = OwnerUpdate(kind: body.kind, displayName: body.displayName, contact: body.contact, status: body.status)
-                return try JSONBody.response(try await governance.updateOwner(handle: handle, update, by: credential!.principal))
+                return try JSONBody.response(try await governance.updateOwner(handle: handle, body, by: credential!.principal))
             },
             APIRoute(.post, "/v1/owners/{handle}/depart", scope: "keyward:write") { _, context, credential in
                 try JSONBody.response(try await governance.depart(handle: try context.textParameter("handle"), by: credential!.principal))

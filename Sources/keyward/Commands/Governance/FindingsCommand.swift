@@ -71,13 +71,10 @@ struct FindingsCommand: AsyncParsableCommand {
         }
 
         private func pages(_ fetch: (String?) async throws -> FindingListObject) async throws -> FindingListObject {
-            var page = try await fetch(cursor)
-            var findings = page.findings
-            while all, let next = page.nextCursor {
-                page = try await fetch(next)
-                findings += page.findings
+            try await Pages.collect(from: cursor, all: all, fetch, next: \.nextCursor) { result, page in
+                result.findings += page.findings
+                result.nextCursor = page.nextCursor
             }
-            return FindingListObject(findings: findings, nextCursor: all ? nil : page.nextCursor)
         }
 
         static func parse<T: RawRepresentable & CaseIterable>(_ text: String?, as type: T.Type, option: String) throws -> [T] where T.RawValue == String {

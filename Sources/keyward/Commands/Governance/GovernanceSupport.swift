@@ -60,6 +60,21 @@ enum LocalGovernance {
     }
 }
 
+/// `--cursor` and `--all` of the list commands: one page, or every page from `cursor` on, merged.
+enum Pages {
+    static func collect<Page>(from cursor: String?, all: Bool, _ fetch: (String?) async throws -> Page,
+                              next: (Page) -> String?, merge: (inout Page, Page) -> Void) async throws -> Page {
+        var result = try await fetch(cursor)
+        var following = next(result)
+        while all, let position = following {
+            let page = try await fetch(position)
+            merge(&result, page)
+            following = next(page)
+        }
+        return result
+    }
+}
+
 /// The `--db` option of the governance commands that can work offline.
 struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "Work on this database file directly instead of a server (offline).")

@@ -63,15 +63,11 @@ struct InventoryCommand: AsyncParsableCommand {
             }
         }
 
-        /// One page, or with `--all` every page.
         private func pages(_ fetch: (String?) async throws -> InventoryListObject) async throws -> InventoryListObject {
-            var page = try await fetch(cursor)
-            var items = page.items
-            while all, let next = page.nextCursor {
-                page = try await fetch(next)
-                items += page.items
+            try await Pages.collect(from: cursor, all: all, fetch, next: \.nextCursor) { result, page in
+                result.items += page.items
+                result.nextCursor = page.nextCursor
             }
-            return InventoryListObject(items: items, nextCursor: all ? nil : page.nextCursor)
         }
     }
 

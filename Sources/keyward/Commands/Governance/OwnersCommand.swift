@@ -104,7 +104,7 @@ struct OwnersCommand: AsyncParsableCommand {
             }
             print("offboarded \(result.owner.handle): now \(result.owner.status.rawValue)")
             print("revoked \(result.revokedKeys.count) keyward key(s)\(result.revokedKeys.isEmpty ? "" : ": " + result.revokedKeys.joined(separator: " "))")
-            print("opened \(result.findings.count) finding(s) for external credentials to disable at their provider:")
+            print("opened \(result.findings.count) finding(s) for external credentials to disable at their provider\(result.findings.isEmpty ? "" : ":")")
             for finding in result.findings {
                 print("  \(finding.id)  \(finding.subject.provider.rawValue)  \(finding.subject.externalID ?? finding.subject.id)  \(finding.message)")
             }
