@@ -44,6 +44,29 @@ struct ImportServiceTests {
         }
     }
 
+    @Test("a record with every field set, odd characters included, comes back from the database unchanged", arguments: GovernanceBackend.available)
+    func everyField(_ backend: GovernanceBackend) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
+            let odd = "quote \" backslash \\ newline \n tab \t bell \u{07} é 🔑 % _"
+            let record = InventoryRecord(
+                naturalKey: "other:secret:\(odd)", provider: .other, kind: .secret, externalID: "ext-\(odd)", identity: "svc \(odd)",
+                account: "acct", name: "name", owner: "Team-\(odd)", purpose: "purpose", system: "system", environments: ["prod", odd],
+                scopes: ["a:b", odd], createdAt: Timestamp(millisecondsSinceEpoch: 1_700_000_000_123), lastRotatedAt: GovernanceFixture.start,
+                lastUsedAt: GovernanceFixture.start, lastUsedService: "s3", lastUsedRegion: "eu-west-1", expiresAt: GovernanceFixture.start,
+                reviewedAt: GovernanceFixture.start, status: .rotating, sources: ["csv", "json"], tags: ["t": odd, odd: "v"],
+                attributes: ["key_algorithm": "KEY_ALG_RSA_1024", "note": odd], firstSeenAt: GovernanceFixture.start,
+                lastSeenAt: GovernanceFixture.start.adding(seconds: 1), disappearedAt: GovernanceFixture.start.adding(seconds: 2))
+            let bare = InventoryRecord(naturalKey: "other:api_key:bare", provider: .other, kind: .apiKey, firstSeenAt: GovernanceFixture.start)
+            try await fixture.store.governanceWrite { sql in try await sql.upsertRecords([record, bare], at: GovernanceFixture.start) }
+            let stored = try await fixture.store.governanceRead { sql in try await sql.records() }
+            #expect(stored == [record, bare])
+            let byEnvironment = try await fixture.service.inventory(InventoryFilter(environment: odd))
+            #expect(byEnvironment.entries.count == 1)
+            let byOwner = try await fixture.service.inventory(InventoryFilter(owner: "team-\(odd)".uppercased()))
+            #expect(byOwner.entries.count == 1)
+        }
+    }
+
     @Test("each import writes one audit event with kind, file name and counts, never the content", arguments: GovernanceBackend.available)
     func auditEvent(_ backend: GovernanceBackend) async throws {
         try await GovernanceFixture.with(backend) { fixture in
