@@ -122,7 +122,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "KeywardCLITests", dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore"]),
+        .testTarget(
+            name: "KeywardCLITests",
+            dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", .product(name: "SQLKit", package: "sql-kit")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,7 +14,7 @@ struct Keyward: AsyncParsableCommand {
             and KEYWARD_TOKEN (an admin key from `keyward init` or the first `keyward serve`).
             """,
         subcommands: [
-            Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Scan.self,
+            Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Drill.self, Scan.self,
             ImportCommand.self, InventoryCommand.self, OwnersCommand.self, PolicyCommand.self, FindingsCommand.self,
             ReviewsCommand.self, ReportCommand.self,
         ]

@@ -11,12 +11,15 @@ import KeywardStore
 struct IndexConfirmation: Sendable {
     let verifier: Verifier
     let store: SQLStore
+    /// How long a confirmation may wait for the database before the answer is 503.
+    static let deadline: Duration = .milliseconds(750)
 
     func confirm(_ outcome: Verifier.Outcome) async throws -> Verifier.Outcome {
         guard outcome.code == .valid, !verifier.indexIsCurrent, let key = outcome.key else { return outcome }
         let record: KeyRecord?
+        let store = self.store
         do {
-            record = try await store.key(hash: key.hash)
+            record = try await withDeadline(Self.deadline) { try await store.key(hash: key.hash) }
         } catch {
             throw APIError(.serviceUnavailable, code: "unavailable", message: "key state cannot be confirmed: the change feed and the database are unreachable; retry")
         }

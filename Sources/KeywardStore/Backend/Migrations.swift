@@ -70,6 +70,7 @@ public enum Migrations {
             ]
         },
         GovernanceMigration.migration,
+        DrillMigration.migration,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

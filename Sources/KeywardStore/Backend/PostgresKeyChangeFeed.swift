@@ -69,11 +69,20 @@ public struct PostgresKeyChangeFeed: KeyChangeFeed {
                             throw PostgresFeedError.closed
                         }
                         group.addTask {
+                            // The sender never blocks the watchdog: a pool that cannot connect
+                            // queues requests rather than failing them.
                             while true {
                                 try await Task.sleep(for: Self.heartbeatInterval)
-                                try? await backend.read { db in
-                                    try await db.raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: heartbeat))").run()
+                                _ = try? await withDeadline(Self.heartbeatInterval) {
+                                    try await backend.read { db in
+                                        try await db.raw("SELECT pg_notify('\(unsafeRaw: Self.channel)', \(bind: heartbeat))").run()
+                                    }
                                 }
+                            }
+                        }
+                        group.addTask {
+                            while true {
+                                try await Task.sleep(for: .milliseconds(100))
                                 if lastBeat.age > Self.heartbeatTimeout { throw PostgresFeedError.heartbeatMissed }
                             }
                         }
