@@ -179,6 +179,8 @@ struct IssueBench: AsyncParsableCommand {
 
     @Option(name: .long, help: "Keys to issue.") var count: Int = 10_000
     @Option(name: .long, help: "Concurrent requests.") var concurrency: Int = 8
+    @Option(name: .long, help: "Owner of the keys (default: a fresh bench-… name).") var owner: String?
+    @Flag(name: .long, help: "Keep the keys (no revocation) and print the last one, for a later bulk revocation.") var keep = false
     @OptionGroup var output: OutputOptions
 
     struct Result: Encodable {
@@ -186,11 +188,14 @@ struct IssueBench: AsyncParsableCommand {
         var concurrency: Int
         var issueSeconds: Double
         var issuePerSecond: Double
-        var revokeSeconds: Double
-        var revoked: Int
+        var revokeSeconds: Double?
+        var revoked: Int?
+        /// With --keep: the plaintext of the last key issued (a benchmark key).
+        var lastKey: String?
 
         enum CodingKeys: String, CodingKey {
             case keys, concurrency, revoked
+            case lastKey = "last_key"
             case issueSeconds = "issue_seconds"
             case issuePerSecond = "issue_per_second"
             case revokeSeconds = "revoke_by_owner_seconds"
@@ -203,35 +208,42 @@ struct IssueBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let owner = "bench-\(KeyID.random().description.suffix(8))"
+        let owner = self.owner ?? "bench-\(KeyID.random().description.suffix(8))"
         let count = self.count
         let concurrency = self.concurrency
         let start = DispatchTime.now().uptimeNanoseconds
-        try await Client.run { client in
-            try await withThrowingTaskGroup(of: Void.self) { group in
+        let last = try await Client.run { client in
+            try await withThrowingTaskGroup(of: String?.self) { group in
                 for worker in 0..<concurrency {
                     group.addTask {
+                        var last: String?
                         for index in stride(from: worker, to: count, by: concurrency) {
-                            _ = try await client.createKey(IssueRequest(name: "bench \(index)", owner: owner, scopes: ["bench:read"]))
+                            last = try await client.createKey(IssueRequest(name: "bench \(index)", owner: owner, scopes: ["bench:read"])).key
                         }
+                        return last
                     }
                 }
-                try await group.waitForAll()
+                return try await group.reduce(nil) { $1 ?? $0 }
             }
         }
         let issued = DispatchTime.now().uptimeNanoseconds
-        let revoked = try await Client.run { try await $0.revokeAll(owner: owner, reason: "benchmark") }
-        let done = DispatchTime.now().uptimeNanoseconds
         let issueSeconds = Double(issued - start) / 1e9
-        let result = Result(
-            keys: count, concurrency: concurrency, issueSeconds: issueSeconds, issuePerSecond: Double(count) / issueSeconds,
-            revokeSeconds: Double(done - issued) / 1e9, revoked: revoked.revoked
-        )
+        var result = Result(keys: count, concurrency: concurrency, issueSeconds: issueSeconds, issuePerSecond: Double(count) / issueSeconds)
+        if keep {
+            result.lastKey = last
+        } else {
+            let revoked = try await Client.run { try await $0.revokeAll(owner: owner, reason: "benchmark") }
+            result.revoked = revoked.revoked
+            result.revokeSeconds = Double(DispatchTime.now().uptimeNanoseconds - issued) / 1e9
+        }
         if output.json {
             try Output.json(result)
         } else {
-            print(String(format: "issued %d keys in %.2f s (%.0f/s, %d concurrent); revoked %d by owner in %.2f s",
-                         count, issueSeconds, result.issuePerSecond, concurrency, revoked.revoked, result.revokeSeconds))
+            var line = String(format: "issued %d keys in %.2f s (%.0f/s, %d concurrent)", count, issueSeconds, result.issuePerSecond, concurrency)
+            if let revoked = result.revoked, let seconds = result.revokeSeconds {
+                line += String(format: "; revoked %d by owner in %.2f s", revoked, seconds)
+            }
+            print(line)
         }
     }
 }
