@@ -5,7 +5,7 @@ import KeywardCore
 import KeywardStore
 import Testing
 
-@Suite("keyward CLI against a real server", .serialized)
+@Suite("keyward CLI against a real server", .serialized, .timeLimit(.minutes(5)))
 struct CLITests {
     @Test("init prints the bootstrap key once, as JSON")
     func initOnce() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// The governance walkthrough of the README, command by command, against a real `keyward serve`
 /// and a real database file.
-@Suite("keyward governance commands", .serialized)
+@Suite("keyward governance commands", .serialized, .timeLimit(.minutes(5)))
 struct GovernanceCLITests {
     static let reportHeader = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated"
 

@@ -34,12 +34,47 @@ func keyward(_ arguments: [String], environment: [String: String] = [:], stdin: 
     let input = Pipe()
     process.standardInput = input
     try process.run()
+    // A command that hangs must fail its test, not stall the whole run: kill it after the limit.
+    let pid = process.processIdentifier
+    let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + commandTimeLimitSeconds, execute: watchdog)
+    defer { watchdog.cancel() }
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
+    // stderr is drained on another thread, so a chatty command cannot fill one pipe while we
+    // block reading the other.
+    let stderrData = Mutex(Data())
+    let stderrDone = DispatchSemaphore(value: 0)
+    let errHandle = err.fileHandleForReading
+    DispatchQueue.global().async {
+        let data = errHandle.readDataToEndOfFile()
+        stderrData.withLock { $0 = data }
+        stderrDone.signal()
+    }
     let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    stderrDone.wait()
+    let status = waitForExit(process, seconds: 30)
+    return CommandResult(status: status, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData.withLock { $0 }, as: UTF8.self))
+}
+
+/// How long one `keyward` command may run in a test before it is killed.
+let commandTimeLimitSeconds: Double = 180
+
+/// Waits for `process` to exit, at most `seconds`; then kills it. Returns its exit status, or -1
+/// when it did not exit. (Foundation's `waitUntilExit` has no limit.)
+@discardableResult
+func waitForExit(_ process: Process, seconds: Double) -> Int32 {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning {
+        if Date() >= deadline {
+            kill(process.processIdentifier, SIGKILL)
+            let last = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < last { Thread.sleep(forTimeInterval: 0.01) }
+            return process.isRunning ? -1 : process.terminationStatus
+        }
+        Thread.sleep(forTimeInterval: 0.005)
+    }
+    return process.terminationStatus
 }
 
 /// A `keyward serve` process on a free port.
@@ -89,14 +124,13 @@ final class ServerProcess: @unchecked Sendable {
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return process.terminationStatus
+        return waitForExit(process, seconds: 30)
     }
 
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            waitForExit(process, seconds: 10)
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
 /// Several `keyward serve` processes on one PostgreSQL database.
 /// Needs KEYWARD_TEST_DATABASE_URL (a server where the tests may create databases); the fault
 /// test also needs KEYWARD_TEST_PG_STOP and KEYWARD_TEST_PG_START (shell commands).
-@Suite("Scale-out on PostgreSQL", .serialized)
+@Suite("Scale-out on PostgreSQL", .serialized, .timeLimit(.minutes(5)))
 struct ScaleOutTests {
     @Test("a revocation through one node is rejected by the other; the drill measures it, passes and is stored",
           .enabled(if: PostgresForTests.adminURL != nil, "PostgreSQL tests skipped: set KEYWARD_TEST_DATABASE_URL to run them"))
@@ -52,10 +52,10 @@ struct ScaleOutTests {
     }
 
     @Test("PostgreSQL stops while two nodes serve: no crash, no revoked key answered VALID, both converge",
-          .enabled(if: PostgresForTests.adminURL != nil && PostgresForTests.stopCommand != nil && PostgresForTests.startCommand != nil,
-                   "PostgreSQL outage test skipped: needs KEYWARD_TEST_DATABASE_URL, KEYWARD_TEST_PG_STOP and KEYWARD_TEST_PG_START"))
+          .enabled(if: PostgresForTests.faultURL != nil && PostgresForTests.stopCommand != nil && PostgresForTests.startCommand != nil,
+                   "PostgreSQL outage test skipped: needs KEYWARD_TEST_FAULT_DATABASE_URL, KEYWARD_TEST_PG_STOP and KEYWARD_TEST_PG_START (a server of its own)"))
     func databaseOutage() async throws {
-        try await PostgresForTests.withDatabase { url in
+        try await PostgresForTests.withDatabase(server: PostgresForTests.faultURL) { url in
             let directory = try temporaryDirectory()
             let first = try ServerProcess(database: directory.appendingPathComponent("unused.db").path, extraArguments: ["--database-url", url])
             let admin = try #require(first.bootstrapKey)
@@ -87,6 +87,7 @@ struct ScaleOutTests {
                     }
                 }
             }
+            defer { hammering.cancel() }
             try await Task.sleep(for: .milliseconds(500))
             try PostgresForTests.run(PostgresForTests.stopCommand!)
             try await Task.sleep(for: .seconds(4))
@@ -122,6 +123,7 @@ struct ScaleOutTests {
             var keys: [IssuedKeyObject] = []
             for index in 0..<120 { keys.append(try await one.createKey(IssueRequest(name: "b\(index)", owner: "burst"))) }
             let acknowledged = Tally<[IssuedKeyObject]>([])
+            let stoppedWorkers = Tally<[String]>([])
             let toRevoke = keys
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<4 {
@@ -130,18 +132,27 @@ struct ScaleOutTests {
                             do {
                                 _ = try await one.revoke(id: toRevoke[index].object.id, reason: "burst")
                                 acknowledged.withLock { $0.append(toRevoke[index]) }
-                            } catch { return }
+                            } catch {
+                                stoppedWorkers.withLock { $0.append("worker \(worker): \(error)") }
+                                return
+                            }
                         }
+                        stoppedWorkers.withLock { $0.append("worker \(worker): finished") }
                     }
                 }
                 group.addTask {
-                    while acknowledged.withLock({ $0.count }) < 40 { try await Task.sleep(for: .milliseconds(2)) }
+                    // Kill mid-burst: after 40 acknowledgements, or when every worker has stopped
+                    // (so a failing burst ends the test instead of waiting forever).
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while acknowledged.withLock({ $0.count }) < 40, stoppedWorkers.withLock({ $0.count }) < 4, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
                     first.stop(signal: SIGKILL)
                 }
                 try await group.waitForAll()
             }
             let done = acknowledged.withLock { $0 }
-            #expect(done.count >= 40)
+            #expect(done.count >= 40, "revocations acknowledged before the kill: \(done.count); workers: \(stoppedWorkers.withLock { $0 })")
             for key in done {
                 try await eventually { try await two.verify(key: key.key).code == .revoked }
             }
@@ -166,12 +177,16 @@ func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) asyn
 
 enum PostgresForTests {
     static var adminURL: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    /// The outage test stops and starts a server: never the one the other PostgreSQL tests use
+    /// at the same moment (their queries would hang or fail with it), but a server of its own,
+    /// which KEYWARD_TEST_PG_STOP and KEYWARD_TEST_PG_START control.
+    static var faultURL: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_FAULT_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
     static var stopCommand: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_PG_STOP"].flatMap { $0.isEmpty ? nil : $0 } }
     static var startCommand: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_PG_START"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Runs `body` with the URL of a fresh database, dropped afterwards.
-    static func withDatabase(_ body: (String) async throws -> Void) async throws {
-        let admin = try #require(adminURL)
+    static func withDatabase(server: String? = adminURL, _ body: (String) async throws -> Void) async throws {
+        let admin = try #require(server)
         let name = "keyward_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         try await execute(admin, "CREATE DATABASE \(name)")
         var components = URLComponents(string: admin)!
@@ -198,12 +213,18 @@ enum PostgresForTests {
 
     /// Runs a shell command and waits for it with `waitpid` (Foundation's `Process` can wait
     /// forever for a command whose children outlive it, as `pg_ctl start`'s server does).
+    ///
+    /// The command gets no descriptor of this process but stdin/out/err: a database server
+    /// started here outlives the test, and one that inherited the test's pipes and sockets kept
+    /// them open, so reads waiting for their end never returned (the run hung).
     static func run(_ command: String) throws {
         var pid: pid_t = 0
-        let arguments = ["/bin/sh", "-c", command]
+        // (glibc's posix_spawn_file_actions_addclosefrom_np is not visible from Swift.)
+        let closeInherited = #"for fd in $(ls /proc/$$/fd); do if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null; fi; done; exec /bin/sh -c "$1""#
+        let arguments = ["/bin/bash", "-c", closeInherited, "keyward-test", command]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else {
+        guard posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ) == 0 else {
             throw ServerProcessError.didNotStart("cannot run: \(command)")
         }
         var status: Int32 = 0

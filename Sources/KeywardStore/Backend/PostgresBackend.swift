@@ -33,10 +33,21 @@ public final class PostgresBackend: SQLBackend {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        // The pool must be running before the first lease, or the lease waits (and postgres-nio
+        // warns); the runner signals once it is about to enter `run()`.
+        let (started, signalStarted) = AsyncStream<Void>.makeStream()
+        let runner = Task {
+            signalStarted.finish()
+            await client.run()
+        }
+        for await _ in started {}
         let backend = PostgresBackend(url: url, client: client, runner: runner, logger: logger)
         do {
-            try await backend.read { db in try await db.raw("SELECT 1").run() }
+            // A pool that cannot connect queues the lease instead of failing it: bound the wait,
+            // so a wrong URL or a database that is down is an error at start, not a hang.
+            try await withDeadline(.seconds(15)) {
+                try await backend.read { db in try await db.raw("SELECT 1").run() }
+            }
         } catch {
             runner.cancel()
             throw StoreError.cannotOpen("cannot connect to \(url.redacted): \(String(reflecting: error))")
