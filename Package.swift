@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // Verifying GitHub's secret-scanning signatures (ECDSA P-256).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.json")]
         ),
@@ -120,11 +122,16 @@ let package = Package(
             dependencies: [
                 "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "KeywardCLITests",
-            dependencies: ["KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: [
+                "KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

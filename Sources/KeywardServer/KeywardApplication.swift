@@ -10,7 +10,7 @@ import ServiceLifecycle
 public enum KeywardApplication {
     /// Every route the server answers, in one list (also read by the OpenAPI conformance test).
     public static func routes(_ node: KeywardNode) -> [APIRoute] {
-        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node)
+        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node)
     }
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {

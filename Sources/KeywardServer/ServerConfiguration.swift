@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// The body limit of `POST /v1/inventory/import/{kind}` (spooled to a temporary file).
     public var maxImportBytes: Int = ServerConfiguration.defaultMaxImportBytes
     public static let defaultMaxImportBytes = 1 << 30
+    /// Leak intake: GitHub's public keys, the signed-report secrets, revoke or only report (issue 6).
+    public var leaks = LeakConfiguration()
 
     public init() {}
 }

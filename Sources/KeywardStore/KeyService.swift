@@ -11,7 +11,8 @@ public final class KeyService: Sendable {
     public let store: SQLStore
     public let lifecycle: KeyLifecycle
     public let clock: any WallClock
-    private let onChange: @Sendable ([KeyRecord]) -> Void
+    /// Internal rather than private so the leak response (KeyService+Leaks) reports its revocations too.
+    let onChange: @Sendable ([KeyRecord]) -> Void
     private let issues: IssueBatcher
 
     public init(store: SQLStore, lifecycle: KeyLifecycle, clock: any WallClock, onChange: @escaping @Sendable ([KeyRecord]) -> Void) {

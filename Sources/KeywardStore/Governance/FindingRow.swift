@@ -12,6 +12,8 @@ public enum FindingSource: String, Sendable, Codable, CaseIterable {
     case offboarding
     /// Access reviews: overdue answers and revocations an owner asked for.
     case review
+    /// Leak reports (GitHub secret scanning, signed reporters): `leaked-key` findings.
+    case leak
 }
 
 /// Mapping between ``KeywardCore/Finding`` and a row of `findings`.

@@ -13,6 +13,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: ServerOptions
 
+    @OptionGroup(title: "Leak intake") var leaks: LeakOptions
+
     @Option(name: .long, help: "PostgreSQL URL, postgres://user:password@host:5432/database (env KEYWARD_DATABASE_URL); several nodes may share one. Without it, the SQLite file of --db.")
     var databaseURL: String?
 
@@ -20,7 +22,9 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        let configuration = try options.resolve()
+        var resolved = try options.resolve()
+        try leaks.resolve(into: &resolved)
+        let configuration = resolved
         var logger = Logger(label: "keyward")
         let level = logLevel ?? ProcessInfo.processInfo.environment["KEYWARD_LOG_LEVEL"] ?? "info"
         guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }

@@ -62,6 +62,9 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .long, help: "Revoke every live keyward key found, recording where it was found in the audit log.")
     var revoke = false
 
+    @Option(name: .customLong("report-to"), help: "Send the keyward keys found (their SHA-256, never the key) to this server's signed leak-report endpoint, e.g. https://keyward.example.com; the secret comes from KEYWARD_LEAK_REPORT_SECRET.")
+    var reportTo: String?
+
     @Option(name: [.customShort("j"), .long], help: "Parallel scanning threads (default: one per core).")
     var jobs: Int?
 
@@ -91,6 +94,9 @@ struct Scan: AsyncParsableCommand {
         if paths.contains("-") && (git || staged || paths.count > 1) { throw ValidationError("- (standard input) is scanned alone") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if revoke && noInventory { throw ValidationError("--revoke needs an inventory; drop --no-inventory") }
+        if reportTo != nil && ProcessInfo.processInfo.environment["KEYWARD_LEAK_REPORT_SECRET", default: ""].isEmpty {
+            throw ValidationError("--report-to needs the leak-report secret in KEYWARD_LEAK_REPORT_SECRET")
+        }
         if noDefaultRules && rules.isEmpty { throw ValidationError("--no-default-rules needs at least one --rules file") }
         if json && format != .text && format != .json { throw ValidationError("--json and --format \(format.rawValue) exclude each other") }
     }
@@ -141,6 +147,7 @@ struct Scan: AsyncParsableCommand {
             findings = error.findings!
             inventoryFailed = true
         }
+        if let reportTo, !(await ScanLeakReport.send(findings, to: reportTo, fromGitHistory: git)) { inventoryFailed = true }
 
         if let writeBaseline {
             try ReportFile.write(Baseline.document(for: findings), to: writeBaseline)
