@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KeywardCore
+import KeywardStore
+
+/// Sign-in, sessions and CSRF for the dashboard.
+///
+/// A session token (256 random bits, hex) lives only in the browser's cookie; the store keeps its
+/// SHA-256. Every request re-checks the credential that signed in against the verify index, so
+/// a revoked, disabled or expired key ends its sessions on their next request. The cookie is
+/// HttpOnly, SameSite=Strict, Path=/ui, and Secure when the request came over TLS (as a proxy
+/// says with `X-Forwarded-Proto: https`). Each session has its own CSRF token, which every
+/// state-changing form carries and which is compared in constant time.
+struct DashboardSessions: Sendable {
+    static let cookieName = "keyward_session"
+    /// A double-submit token for the sign-in form itself (there is no session yet to hold one).
+    static let signInCookieName = "keyward_signin"
+    static let lifetime: Int64 = 8 * 3600 * 1000
+
+    let node: KeywardNode
+
+    /// Verifies a presented key and opens a session for it; nil (after the failed-auth throttle's
+    /// delay) when the key does not verify or lacks keyward:read.
+    func signIn(key: String, context: KeywardRequestContext) async throws -> (token: String, session: DashboardSession)? {
+        let verifier = node.verifier
+        let checked = verifier.verify(key, caller: context.peerIP)
+        let outcome = try await node.authenticator.confirmation.confirm(checked)
+        guard outcome.code == .valid, let entry = outcome.key, entry.scopes.grants(Scope.read) else {
+            let address = context.remoteAddress?.ipAddress ?? "unknown"
+            let delay = node.authenticator.throttle.recordFailure(from: address, at: verifier.clock.now())
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return nil
+        }
+        let now = node.clock.now()
+        let token = Self.randomToken()
+        var expires = now.millisecondsSinceEpoch + Self.lifetime
+        if let keyExpiry = entry.expiresAt?.millisecondsSinceEpoch { expires = min(expires, keyExpiry) }
+        let session = DashboardSession(
+            tokenHash: Self.hash(token), keyID: entry.id, keyHash: entry.hash, scopes: entry.scopes.scopes,
+            csrfToken: Self.randomToken(), createdAt: now, expiresAt: Timestamp(millisecondsSinceEpoch: expires))
+        try await node.store.createDashboardSession(session, address: context.remoteAddress?.ipAddress)
+        return (token, session)
+    }
+
+    /// The signed-in user of a request, or nil when there is no live session or its credential
+    /// no longer verifies (the session is then deleted).
+    func user(_ request: Request, context: KeywardRequestContext) async throws -> DashboardUser? {
+        guard let token = Self.cookie(Self.cookieName, in: request), Self.isWellFormed(token) else { return nil }
+        let now = node.clock.now()
+        guard let session = try await node.store.dashboardSession(tokenHash: Self.hash(token), now: now) else { return nil }
+        guard let entry = node.verifier.index.lookup(session.keyHash), entry.id == session.keyID else {
+            try await end(session, reason: "credential not found", at: now)
+            return nil
+        }
+        var code: VerificationCode = .valid
+        if entry.state == .revoked { code = .revoked } else if entry.isDisabled { code = .disabled } else if let expiry = entry.expiresAt, expiry <= now { code = .expired }
+        if code == .valid {
+            // While the change feed is down the index may miss a revocation: confirm in the store.
+            code = try await node.authenticator.confirmation.confirm(Verifier.Outcome(code: .valid, key: entry, checkedAt: now)).code
+        }
+        guard code == .valid, entry.scopes.grants(Scope.read) else {
+            try await end(session, reason: "credential \(code == .valid ? "lost keyward:read" : code.rawValue)", at: now)
+            return nil
+        }
+        let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.remoteAddress?.ipAddress)
+        return DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write))
+    }
+
+    func end(_ session: DashboardSession, reason: String, at now: Timestamp) async throws {
+        try await node.store.deleteDashboardSession(tokenHash: session.tokenHash, keyID: session.keyID, reason: reason, at: now)
+    }
+
+    /// Refuses a state-changing form without the session's CSRF token.
+    static func checkCSRF(_ form: DashboardForm, user: DashboardUser) throws {
+        guard let presented = form["csrf"], ConstantTime.equals(presented, user.csrfToken) else { throw DashboardError.csrf }
+    }
+
+    // MARK: cookies
+
+    static func sessionCookie(_ token: String, expires: Timestamp, request: Request) -> String {
+        cookie(cookieName, token, maxAge: max(0, (expires.millisecondsSinceEpoch - Int64(Date().timeIntervalSince1970 * 1000)) / 1000), request: request)
+    }
+
+    static func cookie(_ name: String, _ value: String, maxAge: Int64, request: Request) -> String {
+        var text = "\(name)=\(value); Path=/ui; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
+        if isSecure(request) { text += "; Secure" }
+        return text
+    }
+
+    static func expiredCookie(_ name: String, request: Request) -> String { cookie(name, "", maxAge: 0, request: request) }
+
+    /// True when the browser reached us over TLS (directly, or through a proxy that says so).
+    static func isSecure(_ request: Request) -> Bool {
+        if request.uri.scheme?.rawValue == "https" { return true }
+        guard let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!] else { return false }
+        return proto.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+    }
+
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: tokens
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var text = ""
+        for _ in 0..<4 { text += hex64(generator.next()) }
+        return text
+    }
+
+    private static func hex64(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 64 && token.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    static func hash(_ token: String) -> String {
+        KeyHash(of: token).hex
+    }
+}

@@ -1,0 +1,43 @@
+import KeywardCore
+
+/// What the dashboard's overview shows, counted by aggregate queries (never by loading rows):
+/// keyward keys and imported records together.
+public struct DashboardCounts: Sendable, Equatable {
+    /// Key-age buckets of live credentials, youngest first; the last counts unknown creation dates.
+    public static let ageBuckets = ["< 30 d", "30–90 d", "90–180 d", "180–365 d", "1–2 y", "> 2 y", "unknown"]
+    /// Weeks in the expiry timeline (91 days: the next 13 weeks).
+    public static let expiryWeeks = 13
+
+    public var total = 0
+    public var byStatus: [String: Int] = [:]
+    public var byProvider: [String: Int] = [:]
+    public var byEnvironment: [String: Int] = [:]
+    /// Live credentials per ``ageBuckets`` entry.
+    public var ages = [Int](repeating: 0, count: DashboardCounts.ageBuckets.count)
+    /// Live credentials expiring in week 0…12 from now.
+    public var expiringByWeek = [Int](repeating: 0, count: DashboardCounts.expiryWeeks)
+    public var live = 0
+    /// Live credentials reviewed within the review interval.
+    public var reviewedLive = 0
+    /// Active (open or acknowledged) findings.
+    public var findingsBySeverity: [FindingSeverity: Int] = [:]
+    /// Active findings per framework reference (`OWASP-NHI-2025:NHI7`).
+    public var findingsByFramework: [String: Int] = [:]
+    /// Active findings per rule id.
+    public var findingsByRule: [String: Int] = [:]
+
+    public init() {}
+
+    mutating func add(status: String, provider: String, environments: [String], age: Int, week: Int, reviewed: Bool, count: Int) {
+        total += count
+        byStatus[status, default: 0] += count
+        byProvider[provider, default: 0] += count
+        for environment in environments { byEnvironment[environment, default: 0] += count }
+        if environments.isEmpty { byEnvironment["(none)", default: 0] += count }
+        guard status == "active" || status == "rotating" else { return }
+        live += count
+        if reviewed { reviewedLive += count }
+        ages[age >= 0 && age < ages.count - 1 ? age : ages.count - 1] += count
+        if (0..<expiringByWeek.count).contains(week) { expiringByWeek[week] += count }
+    }
+}
