@@ -239,6 +239,11 @@ struct LeakRoutesTests {
             let replay = try await client.signedReport(body, timestamp: now - 20)
             #expect(replay.status == .unauthorized)
             #expect(replay.errorMessage.contains("replay"))
+            var padded = HTTPFields()
+            padded[HTTPFields.Element.Name("keyward-timestamp")!] = String(now - 20)
+            padded[HTTPFields.Element.Name("keyward-signature")!] = "v1=00 " + LeakReportSignature.sign(body, timestamp: now - 20, secret: try LeakReportSecret(LeakFixture.secret))
+            let disguised = try await client.call(.post, "/v1/leaks/report", token: nil, bytes: body, headers: padded)
+            #expect(disguised.status == .unauthorized, "a replay with its signature header padded is still a replay")
             // Outside the five-minute tolerance either way.
             let other = try await client.issue(fixture.admin, #"{"name":"c","owner":"o"}"#)
             let otherBody = Array(try JSONEncoder().encode([LeakReportItem(token: other.key, type: "k", url: "", source: "")]))

@@ -67,19 +67,21 @@ final class LeakIntake: Sendable {
         }
         return try await admitted { () async throws -> Response in
             let body = try await Self.body(request, context: context)
-            let signature = request.headers[LeakHeaders.signature]
             let now = node.clock.now()
             let timestamp: Int64
             do throws(LeakReportSignature.Failure) {
                 timestamp = try LeakReportSignature.verify(
-                    body, timestamp: request.headers[LeakHeaders.timestamp], signature: signature,
+                    body, timestamp: request.headers[LeakHeaders.timestamp], signature: request.headers[LeakHeaders.signature],
                     secrets: configuration.reportSecrets, now: now, toleranceSeconds: configuration.timestampToleranceSeconds
                 )
             } catch {
                 throw Self.unauthorized(error.description)
             }
             let nowSeconds = now.millisecondsSinceEpoch / 1000
-            if let signature, replays.contains(signature, nowSeconds: nowSeconds) {
+            // Keyed by what was signed, not by the header: the same body and timestamp sent again
+            // with the signature values reordered or padded is still the same report.
+            let replayKey = "\(timestamp):" + body.withUnsafeBytes { KeyHash(of: $0).hex }
+            if replays.contains(replayKey, nowSeconds: nowSeconds) {
                 throw Self.unauthorized("this signed report was already processed (a replay); sign each report afresh")
             }
             let reporterName = try Self.reporterName(request.headers[LeakHeaders.reporter])
@@ -89,9 +91,7 @@ final class LeakIntake: Sendable {
                 LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action,
                              keyID: outcome.keyID?.description)
             }
-            if let signature {
-                replays.remember(signature, until: timestamp + configuration.timestampToleranceSeconds + 1, nowSeconds: nowSeconds)
-            }
+            replays.remember(replayKey, until: timestamp + configuration.timestampToleranceSeconds + 1, nowSeconds: nowSeconds)
             return try JSONBody.response(feedback)
         }
     }

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// Signatures of signed reports already processed, kept until their timestamp leaves the
-/// tolerance window, so the same signed request cannot be processed twice on this node.
+/// Signed reports already processed (timestamp and SHA-256 of the body), kept until their
+/// timestamp leaves the tolerance window, so the same signed report cannot be processed twice on
+/// this node.
 ///
 /// Only successful reports are remembered: a sender whose first attempt failed (a 500, a
 /// timeout before the answer) can retry the identical request. Replays inside the window on
@@ -19,19 +20,19 @@ final class ReplayCache: Sendable {
         self.capacity = capacity
     }
 
-    /// True when `signature` was remembered and has not expired at `nowSeconds`.
-    func contains(_ signature: String, nowSeconds: Int64) -> Bool {
+    /// True when `key` was remembered and has not expired at `nowSeconds`.
+    func contains(_ key: String, nowSeconds: Int64) -> Bool {
         state.withLock { state in
-            guard let expiry = state.expiries[signature] else { return false }
+            guard let expiry = state.expiries[key] else { return false }
             return expiry > nowSeconds
         }
     }
 
-    func remember(_ signature: String, until expiry: Int64, nowSeconds: Int64) {
+    func remember(_ key: String, until expiry: Int64, nowSeconds: Int64) {
         state.withLock { state in
             if state.expiries.count >= capacity { state.expiries = state.expiries.filter { $0.value > nowSeconds } }
             guard state.expiries.count < capacity else { return }
-            state.expiries[signature] = expiry
+            state.expiries[key] = expiry
         }
     }
 }
