@@ -60,8 +60,9 @@ rps() { grep Requests/sec | awk '{print $2}'; }
 wrk -t1 -c64 -d3s -s "$work/verify.lua" http://127.0.0.1:19101/v1/verify >/dev/null
 one=$(wrk -t1 -c64 -d10s -s "$work/verify.lua" http://127.0.0.1:19101/v1/verify | rps)
 wrk -t1 -c64 -d10s -s "$work/verify.lua" http://127.0.0.1:19101/v1/verify > "$work/two-a" &
+other=$!
 wrk -t1 -c64 -d10s -s "$work/verify.lua" http://127.0.0.1:19102/v1/verify > "$work/two-b"
-wait %1 2>/dev/null || true
+wait "$other"
 two=$(python3 -c "print($(rps < "$work/two-a") + $(rps < "$work/two-b"))")
 python3 -c "print(f'one node: {$one:.0f} req/s; two nodes together: {$two:.0f} req/s (ratio {$two/$one:.2f}, both nodes and both wrk processes on the same 2 cores)')"
 
