@@ -10,7 +10,7 @@ import ServiceLifecycle
 public enum KeywardApplication {
     /// Every route the server answers, in one list (also read by the OpenAPI conformance test).
     public static func routes(_ node: KeywardNode) -> [APIRoute] {
-        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node)
+        SystemRoutes.routes() + [VerifyRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node) + WebhookRoutes.routes(node)
     }
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
@@ -45,10 +45,19 @@ public enum KeywardApplication {
                 UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),
                 ChangeFeedFollower(node: node, feed: node.changeFeed),
                 GovernanceScheduler(node: node),
-            ],
+            ] + webhookServices(node),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: node.logger
         )
+    }
+}
+
+extension KeywardApplication {
+    /// The webhook dispatcher, unless switched off.
+    static func webhookServices(_ node: KeywardNode) -> [any Service] {
+        guard node.configuration.webhooks.enabled else { return [] }
+        return [WebhookDispatcher(store: node.store, configuration: node.configuration.webhooks, clock: node.clock, stats: node.webhookStats,
+                                  logger: node.logger)]
     }
 }
 

@@ -19,6 +19,8 @@ public final class KeywardNode: Sendable {
     public let governance: GovernanceService
     public let clock: any WallClock
     public let logger: Logger
+    /// Webhook queue depth and delivery counters, for metrics (KeywardServer/Webhooks).
+    public let webhookStats = WebhookStats()
 
     /// Builds a node on an open store and loads every key into the verify index.
     public init(store: SQLStore, configuration: ServerConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {

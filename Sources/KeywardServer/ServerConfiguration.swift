@@ -32,5 +32,8 @@ public struct ServerConfiguration: Sendable {
     /// Leak intake: GitHub's public keys, the signed-report secrets, revoke or only report (issue 6).
     public var leaks = LeakConfiguration()
 
+    /// The webhook dispatcher: poll, concurrency, timeouts, backoff, key.expiring notice days.
+    public var webhooks = WebhookConfiguration()
+
     public init() {}
 }

@@ -71,6 +71,7 @@ public enum Migrations {
         },
         GovernanceMigration.migration,
         DrillMigration.migration,
+        WebhookMigration.migration,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

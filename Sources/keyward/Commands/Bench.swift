@@ -14,7 +14,7 @@ private func mallocTrim(_ pad: Int) -> Int32
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (run them on a release build: swift build -c release --scratch-path .build-release).",
-        subcommands: [VerifyBench.self, IssueBench.self, GovernanceBench.self, LeakBench.self]
+        subcommands: [VerifyBench.self, IssueBench.self, GovernanceBench.self, WebhookBench.self, LeakBench.self]
     )
 }
 

@@ -46,10 +46,10 @@ struct ServerOptions: ParsableArguments {
             } catch {
                 throw ValidationError("config file \(path) is not valid YAML: \(error)")
             }
-            let known: Set = [
+            let known = Set<String>([
                 "db", "host", "port", "prefix", "environments", "max_body_bytes", "usage_flush_ms", "policy", "evaluation_interval",
                 "evaluation_debounce_ms", "max_import_bytes",
-            ]
+            ]).union(ServerOptions.webhookFileKeys)
             if let unknown = file.keys.filter({ !known.contains($0) }).sorted().first {
                 throw ValidationError("config file \(path): unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
             }
@@ -79,6 +79,7 @@ struct ServerOptions: ParsableArguments {
             configuration.usageFlushIntervalMilliseconds = number
         }
         try resolveGovernance(into: &configuration, file: file, pick: pick)
+        try resolveWebhooks(into: &configuration, pick: pick)
         return configuration
     }
 }
