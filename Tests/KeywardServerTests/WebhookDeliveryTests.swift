@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import KeywardAPI
+import KeywardClient
 import KeywardCore
 import KeywardServer
 import KeywardStore
@@ -38,6 +41,35 @@ struct WebhookDeliveryTests {
             let stored = try await fixture.deliveries(subscription)
             #expect(stored.count == 4 && stored.allSatisfy { $0.state == .delivered && $0.attempts == 1 && $0.history.first?.status == 204 })
             #expect(fixture.node.webhookStats.delivered == 4)
+        }
+    }
+
+    @Test("keyward's server runs the dispatcher: subscribe over HTTP, issue a key, the receiver gets it signed")
+    func throughTheServer() async throws {
+        try await WebhookFixture.with { fixture in
+            let admin = try #require(try await fixture.node.keys.bootstrapAdmin()).reveal()
+            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            let app = KeywardApplication.application(fixture.node) { port in portContinuation.yield(port) }
+            let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+            do {
+                let port = try await withDeadline(.seconds(20)) { for await port in ports { return port }; return 0 }
+                let client = try KeywardClient(baseURL: "http://127.0.0.1:\(port)", token: admin)
+                let created = try await client.createWebhook(WebhookCreateBody(url: fixture.receiver.url, events: ["key.created"]))
+                fixture.receiver.secret.withLock { $0 = created.secret }
+                let issued = try await client.createKey(IssueRequest(name: "over http", owner: "payments"))
+                try await eventually("the delivery") { !fixture.receiver.unique.isEmpty }
+                let received = try #require(fixture.receiver.unique.first)
+                #expect(received.verified && received.subjectID == issued.object.id && !received.text.contains(issued.key))
+                let listed = try await client.webhookDeliveries(id: created.subscription.id)
+                #expect(listed.deliveries.count == 1 && listed.deliveries[0].id == received.id)
+                #expect(fixture.node.webhookStats.delivered == 1 && fixture.node.webhookStats.isDispatching)
+            } catch {
+                server.cancel()
+                _ = try? await server.value
+                throw error
+            }
+            server.cancel()
+            _ = try? await server.value
         }
     }
 

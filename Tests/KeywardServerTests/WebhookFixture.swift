@@ -87,6 +87,7 @@ struct WebhookFixture {
     static func openNode(directory: URL, postgresURL: String?, clock: ManualClock) async throws -> KeywardNode {
         var configuration = ServerConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
+        configuration.port = 0
         let store: SQLStore
         if let postgresURL {
             store = try await SQLStore.openPostgres(url: postgresURL)
