@@ -110,7 +110,36 @@ struct WebhookEventSourceTests {
             #expect(findings.count == opened.count)
             let expiry = try #require(findings.first { $0.data["rule"] as? String == "expiry-required" && $0.subjectID == forever.id.description })
             #expect(expiry.data["severity"] as? String == "low" && expiry.data["owner"] as? String == "payments")
-            #expect(expiry.data["reopened"] as? Bool == false)
+            #expect(expiry.data["reopened"] as? Bool == false && expiry.data["source"] as? String == "policy")
+        }
+    }
+}
+
+/// The leak → revoke → notify loop: a leak report reaches receivers as key.revoked, key.leaked
+/// and the leak finding's finding.opened, each once (the leak lane also writes an audit action
+/// named finding.opened; the finding is delivered from its history row only).
+@Suite("Webhooks after a leak", .timeLimit(.minutes(2)))
+struct WebhookLeakTests {
+    @Test("a reported leak is delivered as key.revoked, key.leaked and finding.opened, once each")
+    func leakLoop() async throws {
+        try await WebhookFixture.with { fixture in
+            let subscription = try await fixture.subscribe([.keyLeaked, .keyRevoked, .findingOpened])
+            let issued = try await fixture.node.keys.issue(IssueRequest(name: "leaky", owner: "payments", scopes: ["billing:read"]),
+                                                          by: WebhookFixture.admin)
+            let dispatcher = fixture.startDispatcher()
+            let sighting = LeakSighting(hash: KeyHash(of: issued.plaintext.reveal()), tokenType: "keyward_api_key",
+                                        url: "https://github.com/acme/app/blob/main/.env", source: "content")
+            _ = try await fixture.node.keys.respondToLeaks([LeakReportBatch(sightings: [sighting], reporter: LeakReporter(name: "github"))],
+                                                          action: .revoke)
+            try await eventually("three deliveries") { try await fixture.deliveries(subscription, state: .delivered).count == 3 }
+            try await dispatcher.stop()
+            let received = fixture.receiver.unique
+            #expect(received.map(\.type).sorted() == ["finding.opened", "key.leaked", "key.revoked"])
+            #expect(received.allSatisfy { $0.verified && $0.subjectID == issued.record.id.description && !$0.text.contains(issued.plaintext.reveal()) })
+            let finding = try #require(received.first { $0.type == "finding.opened" })
+            #expect(finding.data["source"] as? String == "leak" && finding.data["owner"] as? String == "payments")
+            let leaked = try #require(received.first { $0.type == "key.leaked" })
+            #expect(leaked.data["url"] as? String == "https://github.com/acme/app/blob/main/.env")
         }
     }
 }

@@ -192,7 +192,7 @@ extension SQLStore {
 
     static func openedFindings(at time: Timestamp, actor: String, after: Int64, on db: any SQLDatabase) async throws -> [OpenedFinding] {
         try await db.raw("""
-            SELECT t.seq AS tseq, t.finding_id, t.rule, t.from_state, t.reason, f.severity, f.subject_kind, f.subject_id, f.provider, \
+            SELECT t.seq AS tseq, t.finding_id, t.rule, t.from_state, t.reason, f.source, f.severity, f.subject_kind, f.subject_id, f.provider, \
             f.external_id, f.owner, f.message FROM finding_transitions t LEFT JOIN findings f ON f.id = t.finding_id \
             WHERE t.at = \(bind: time.millisecondsSinceEpoch) AND t.actor = \(bind: actor) AND t.to_state = 'open' \
             AND (t.from_state IS NULL OR t.from_state = 'resolved') AND t.seq > \(bind: after) ORDER BY t.seq LIMIT \(bind: transitionPage)
@@ -201,7 +201,8 @@ extension SQLStore {
             return OpenedFinding(
                 transitionSequence: try row.decode(column: "tseq", as: Int64.self), findingID: findingID,
                 rule: try row.decode(column: "rule", as: String.self), reopened: try row.decode(column: "from_state", as: String?.self) != nil,
-                reason: try row.decode(column: "reason", as: String.self), severity: try row.decode(column: "severity", as: String?.self),
+                reason: try row.decode(column: "reason", as: String.self), source: try row.decode(column: "source", as: String?.self),
+                severity: try row.decode(column: "severity", as: String?.self),
                 subjectKind: try row.decode(column: "subject_kind", as: String?.self) ?? "finding",
                 subjectID: try row.decode(column: "subject_id", as: String?.self) ?? findingID,
                 provider: try row.decode(column: "provider", as: String?.self), externalID: try row.decode(column: "external_id", as: String?.self),

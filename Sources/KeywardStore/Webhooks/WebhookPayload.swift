@@ -29,6 +29,7 @@ enum WebhookPayload {
             "event_seq": .number(Double(event.sequence)),
         ]
         if let severity = opened.severity { data["severity"] = .string(severity) }
+        if let source = opened.source { data["source"] = .string(source) }
         if let message = opened.message { data["message"] = .string(message) }
         if let owner = opened.owner { data["owner"] = .string(owner) }
         return envelope(type: WebhookEventType.findingOpened.rawValue, at: event.occurredAt, data: data)
@@ -47,6 +48,8 @@ struct OpenedFinding: Sendable {
     var rule: String
     var reopened: Bool
     var reason: String
+    /// Who raised it: policy, import, offboarding, review, leak, anomaly.
+    var source: String?
     var severity: String?
     var subjectKind: String
     var subjectID: String
