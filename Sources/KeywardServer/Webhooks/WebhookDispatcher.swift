@@ -67,7 +67,11 @@ public struct WebhookDispatcher: Service {
                     let started = await cycle(&state, inbox: inbox)
                     for delivery in started {
                         group.addTask {
-                            inbox.put(await sender.send(delivery))
+                            let outcome = await sender.send(delivery)
+                            // Cancelled (the service was cancelled, not shut down gracefully):
+                            // not an attempt; the delivery stays pending and is sent again.
+                            guard !Task.isCancelled else { return }
+                            inbox.put(outcome)
                             wake.yield()
                         }
                     }
