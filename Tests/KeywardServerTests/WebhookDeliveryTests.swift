@@ -60,9 +60,11 @@ struct WebhookDeliveryTests {
                 try await eventually("the delivery") { !fixture.receiver.unique.isEmpty }
                 let received = try #require(fixture.receiver.unique.first)
                 #expect(received.verified && received.subjectID == issued.object.id && !received.text.contains(issued.key))
+                // The receiver answers before the dispatcher records the outcome: wait for that.
+                try await eventually("the outcome recorded") { fixture.node.webhookStats.delivered == 1 }
                 let listed = try await client.webhookDeliveries(id: created.subscription.id)
-                #expect(listed.deliveries.count == 1 && listed.deliveries[0].id == received.id)
-                #expect(fixture.node.webhookStats.delivered == 1 && fixture.node.webhookStats.isDispatching)
+                #expect(listed.deliveries.count == 1 && listed.deliveries[0].id == received.id && listed.deliveries[0].state == .delivered)
+                #expect(fixture.node.webhookStats.isDispatching)
             } catch {
                 server.cancel()
                 _ = try? await server.value
