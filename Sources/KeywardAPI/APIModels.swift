@@ -296,16 +296,26 @@ public struct VerifyBody: Codable, Sendable {
     public var key: String
     public var requiredScopes: [String]?
     public var ip: String?
+    /// Usage monitoring: the verifying service's label, its end client's User-Agent, the
+    /// environment it runs in.
+    public var caller: String?
+    public var userAgent: String?
+    public var environment: String?
 
-    public init(key: String, requiredScopes: [String]? = nil, ip: String? = nil) {
+    public init(key: String, requiredScopes: [String]? = nil, ip: String? = nil, caller: String? = nil, userAgent: String? = nil,
+                environment: String? = nil) {
         self.key = key
         self.requiredScopes = requiredScopes
         self.ip = ip
+        self.caller = caller
+        self.userAgent = userAgent
+        self.environment = environment
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, ip
+        case key, ip, caller, environment
         case requiredScopes = "required_scopes"
+        case userAgent = "user_agent"
     }
 }
 

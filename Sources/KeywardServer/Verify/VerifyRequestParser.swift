@@ -4,7 +4,10 @@
 import KeywardCore
 #endif
 
-/// A parsed `POST /v1/verify` body: `{"key": "...", "required_scopes": [...], "ip": "..."}`.
+/// A parsed `POST /v1/verify` body: `{"key": "...", "required_scopes": [...], "ip": "...",
+/// "caller": "...", "user_agent": "...", "environment": "..."}`. The last three describe the
+/// verifying service for usage monitoring (a label it chooses, its end client's User-Agent, the
+/// environment it runs in); all but `key` are optional.
 ///
 /// The verify path reads its body with this hand-written parser instead of `JSONDecoder`: it
 /// works on the request buffer in place, allocates nothing for the common body, and is the
@@ -21,8 +24,14 @@ public struct VerifyRequest: Equatable, Sendable {
     public var key: Text
     public var requiredScopes: [Text]
     public var ip: Text?
+    public var caller: Text?
+    public var userAgent: Text?
+    public var environment: Text?
 
     public static let maximumKeyBytes = 512
+    public static let maximumCallerBytes = 128
+    public static let maximumUserAgentBytes = 256
+    public static let maximumEnvironmentBytes = 64
     public static let maximumDepth = 32
 }
 
@@ -39,6 +48,9 @@ public enum VerifyRequestParser {
         var key: VerifyRequest.Text?
         var scopes: [VerifyRequest.Text] = []
         var ip: VerifyRequest.Text?
+        var caller: VerifyRequest.Text?
+        var userAgent: VerifyRequest.Text?
+        var environment: VerifyRequest.Text?
         cursor.skipWhitespace()
         if !cursor.take(UInt8(ascii: "}")) {
             while true {
@@ -77,6 +89,12 @@ public enum VerifyRequestParser {
                     if cursor.takeLiteral("null") { break }
                     guard cursor.peek == UInt8(ascii: "\"") else { throw VerifyRequestError(message: "field 'ip' must be a string") }
                     ip = try cursor.string()
+                case .caller:
+                    caller = try cursor.optionalString("caller", maximum: VerifyRequest.maximumCallerBytes)
+                case .userAgent:
+                    userAgent = try cursor.optionalString("user_agent", maximum: VerifyRequest.maximumUserAgentBytes)
+                case .environment:
+                    environment = try cursor.optionalString("environment", maximum: VerifyRequest.maximumEnvironmentBytes)
                 default:
                     try cursor.skipValue(depth: 0)
                 }
@@ -94,7 +112,7 @@ public enum VerifyRequestParser {
         guard keyLength <= VerifyRequest.maximumKeyBytes else {
             throw VerifyRequestError(message: "field 'key' must be at most \(VerifyRequest.maximumKeyBytes) bytes, got \(keyLength)")
         }
-        return VerifyRequest(key: key, requiredScopes: scopes, ip: ip)
+        return VerifyRequest(key: key, requiredScopes: scopes, ip: ip, caller: caller, userAgent: userAgent, environment: environment)
     }
 }
 
@@ -142,7 +160,18 @@ struct JSONCursor {
         }
     }
 
-    enum Member { case key, requiredScopes, ip, other }
+    enum Member { case key, requiredScopes, ip, caller, userAgent, environment, other }
+
+    /// A string member that may be null: nil for null or an empty string, a 400 for another
+    /// type or more than `maximum` bytes.
+    mutating func optionalString(_ name: String, maximum: Int) throws(VerifyRequestError) -> VerifyRequest.Text? {
+        if takeLiteral("null") { return nil }
+        guard peek == UInt8(ascii: "\"") else { throw VerifyRequestError(message: "field '\(name)' must be a string") }
+        let text = try string()
+        let length = length(of: text)
+        guard length <= maximum else { throw VerifyRequestError(message: "field '\(name)' must be at most \(maximum) bytes, got \(length)") }
+        return length == 0 ? nil : text
+    }
 
     /// Which member a name denotes, compared in place; names are never materialised.
     /// (A name written with escapes is treated as unknown: no client escapes plain ASCII names.)
@@ -156,6 +185,9 @@ struct JSONCursor {
         if equals("key") { return .key }
         if equals("required_scopes") { return .requiredScopes }
         if equals("ip") { return .ip }
+        if equals("caller") { return .caller }
+        if equals("user_agent") { return .userAgent }
+        if equals("environment") { return .environment }
         return .other
     }
 

@@ -71,10 +71,13 @@ public enum Migrations {
         },
         GovernanceMigration.migration,
         DrillMigration.migration,
+        DashboardMigration.migration,
+        UsageMigration.migration,
         WebhookMigration.migration,
     ]
 
-    public static var latestVersion: Int { all.last?.version ?? 0 }
+    // The highest version, wherever it sits in the list (lanes append their migrations in any order).
+    public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
 
     /// Taken inside each migration transaction so that nodes starting together on PostgreSQL
     /// apply each migration once: the others wait, then see it applied. (SQLite's single

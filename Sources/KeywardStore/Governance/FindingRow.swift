@@ -14,6 +14,8 @@ public enum FindingSource: String, Sendable, Codable, CaseIterable {
     case review
     /// Leak reports (GitHub secret scanning, signed reporters): `leaked-key` findings.
     case leak
+    /// Usage monitoring: anomalies found in flushed usage (`anomaly-…` rules).
+    case anomaly
 }
 
 /// Mapping between ``KeywardCore/Finding`` and a row of `findings`.

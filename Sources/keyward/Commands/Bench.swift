@@ -14,7 +14,7 @@ private func mallocTrim(_ pad: Int) -> Int32
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (run them on a release build: swift build -c release --scratch-path .build-release).",
-        subcommands: [VerifyBench.self, IssueBench.self, GovernanceBench.self, WebhookBench.self, LeakBench.self]
+        subcommands: [VerifyBench.self, IssueBench.self, GovernanceBench.self, WebhookBench.self, LeakBench.self, DashboardBench.self]
     )
 }
 
@@ -27,6 +27,8 @@ struct VerifyBench: AsyncParsableCommand {
 
     @Option(name: .long, help: "Keys in the index.") var keys: Int = 1_000_000
     @Option(name: .long, help: "Timed verifications per case.") var iterations: Int = 1_000_000
+    @Option(name: .long, help: "Instead of the latency table: throughput with usage monitoring on, off, or both in one run (on/off ratio).")
+    var usageMonitoring: String?
     @OptionGroup var output: OutputOptions
 
     struct Result: Encodable {
@@ -107,6 +109,10 @@ struct VerifyBench: AsyncParsableCommand {
         let unknown = (0..<1000).map { _ in lifecycle.format.generate(environment: "live").reveal() }
         let malformed = samples.prefix(1000).map { String($0.dropLast()) + ($0.last == "A" ? "B" : "A") }
         let noScopes: [[UInt8]] = []
+        if let usageMonitoring {
+            guard let mode = UsageMonitoringBench.Mode(rawValue: usageMonitoring) else { throw ValidationError("--usage-monitoring takes on, off or both") }
+            return try UsageMonitoringBench.run(verifier: verifier, samples: samples, iterations: iterations, mode: mode, json: output.json)
+        }
         let valid = Self.time(samples, iterations: iterations) { key in
             var key = key
             let code = key.withUTF8 { verifier.verify(UnsafeRawBufferPointer($0), requiredScopes: noScopes, caller: nil).code }

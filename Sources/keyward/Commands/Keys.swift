@@ -8,7 +8,7 @@ import KeywardCore
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create, list, show, rotate, revoke, disable and enable keys on a server (KEYWARD_ADDR, KEYWARD_TOKEN).",
-        subcommands: [Create.self, List.self, Show.self, Rotate.self, Revoke.self, Disable.self, Enable.self]
+        subcommands: [Create.self, List.self, Show.self, Rotate.self, Revoke.self, Disable.self, Enable.self, Usage.self, RotationStatus.self]
     )
 
     struct Create: AsyncParsableCommand {

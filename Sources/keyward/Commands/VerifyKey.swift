@@ -13,6 +13,8 @@ struct VerifyKey: AsyncParsableCommand {
     @Argument(help: "The key, or - to read it from stdin.") var key: String
     @Option(name: .customLong("scope"), help: "A scope the key must carry (repeat for several).") var scopes: [String] = []
     @Option(name: .long, help: "Caller address to check against the key's allow-list.") var ip: String?
+    @Option(name: .long, help: "Name the verifying service (usage monitoring lists callers by it).") var caller: String?
+    @Option(name: .customLong("env"), help: "The environment the verifying service runs in (a key of another environment is an anomaly).") var environment: String?
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
@@ -21,7 +23,8 @@ struct VerifyKey: AsyncParsableCommand {
             guard let line = readLine(strippingNewline: true) else { throw ValidationError("no key on stdin") }
             plaintext = line.trimmingCharacters(in: .whitespaces)
         }
-        let result = try await Client.run { try await $0.verify(key: plaintext, requiredScopes: scopes.isEmpty ? nil : scopes, ip: ip) }
+        let body = VerifyBody(key: plaintext, requiredScopes: scopes.isEmpty ? nil : scopes, ip: ip, caller: caller, environment: environment)
+        let result = try await Client.run { try await $0.verify(body) }
         if output.json {
             try Output.json(result)
         } else {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Verify throughput over HTTP with usage monitoring on versus off, in one run: two servers on
+# the same release binary (KEYWARD_USAGE_MONITORING=on / off), measured alternately with wrk,
+# median of the runs of each. The verify body names its caller, like a verifying service does.
+# Usage: benchmarks/http-usage.sh [SECONDS_PER_RUN] [RUNS]   (also: benchmarks/http-verify.sh --usage-monitoring …)
+# Needs wrk (apt-get install wrk). Builds a release binary in .build-release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+runs=${2:-3}
+port=${KEYWARD_BENCH_PORT:-18080}
+swift build -c release --scratch-path .build-release --product keyward >/dev/null
+bin=.build-release/release/keyward
+work=$(mktemp -d)
+servers=()
+trap 'for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; wait "$s" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+
+start() { # name port monitoring
+  local admin key
+  admin=$($bin init --db "$work/$1.db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_key"])')
+  KEYWARD_USAGE_MONITORING=$3 $bin serve --db "$work/$1.db" --port "$2" > "$work/$1.log" 2>&1 &
+  servers+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
+  key=$(KEYWARD_ADDR="http://127.0.0.1:$2" KEYWARD_TOKEN="$admin" $bin keys create --name wrk --owner bench --scope bench:read --json \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  cat > "$work/$1.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"key":"$key","required_scopes":["bench:read"],"ip":"10.1.2.3","caller":"billing-api","environment":"live"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $admin"
+LUA
+  curl -sf -X POST "http://127.0.0.1:$2/v1/verify" -H "Authorization: Bearer $admin" -d "{\"key\":\"$key\"}" | grep -q '"VALID"'
+}
+start off "$port" off
+start on "$((port + 1))" on
+
+run() { wrk -t1 -c64 -d"${seconds}s" --latency -s "$work/$1.lua" "http://127.0.0.1:$2/v1/verify" 2>&1; }
+echo "== warm-up"
+run off "$port" >/dev/null
+run on "$((port + 1))" >/dev/null
+for i in $(seq "$runs"); do
+  run off "$port" > "$work/off.$i"
+  run on "$((port + 1))" > "$work/on.$i"
+done
+python3 - "$work" "$runs" <<'PY'
+import re, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+def parse(path):
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    def ms(label):
+        m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text)
+        v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return rps, ms("50%"), ms("99%"), int(errors.group(1)) if errors else 0
+medians = {}
+for mode in ("off", "on"):
+    samples = [parse(f"{work}/{mode}.{i}") for i in range(1, runs + 1)]
+    medians[mode] = statistics.median(s[0] for s in samples)
+    print(f"monitoring {mode:3s} req/s runs: " + " / ".join(f"{s[0]:.0f}" for s in samples)
+          + f"   median {medians[mode]:.0f} req/s, p50 {statistics.median(s[1] for s in samples):.2f} ms,"
+          + f" p99 {statistics.median(s[2] for s in samples):.2f} ms, non-2xx {sum(s[3] for s in samples)}")
+print(f"on/off throughput ratio: {medians['on'] / medians['off']:.3f} (target >= 0.90)")
+PY
