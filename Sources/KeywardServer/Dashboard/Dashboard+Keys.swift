@@ -58,15 +58,17 @@ extension Dashboard {
             : []
         var values: [String: Any] = [
             "id": id.description, "name": record.name, "owner": record.owner, "display": record.redacted, "environment": record.environment,
-            "scopes": record.scopes.joined(separator: ", "), "status": status.rawValue,
+            "scopes": record.scopes.isEmpty ? "—" : record.scopes.joined(separator: ", "), "status": status.rawValue,
             "created": DashboardFormat.time(record.createdAt), "age": DashboardFormat.age(record.createdAt, now: now),
             "expires": DashboardFormat.time(record.expiresAt), "lastUsed": DashboardFormat.time(object.lastUsedAt),
-            "uses": object.useCount, "meta": record.meta.isEmpty ? "" : JSONValue.object(record.meta).canonicalJSON,
+            "uses": object.useCount,
             "actions": actions, "hasActions": !actions.isEmpty, "readOnly": !user.canWrite, "canWrite": user.canWrite, "csrf": user.csrfToken,
             "findings": findings.map(findingRow), "hasFindings": !findings.isEmpty,
             "events": events.map(eventRow), "hasEvents": !events.isEmpty,
             "auditLink": "/ui/audit?" + HTMLText.query([("subject", id.description)]),
         ]
+        // Absent rather than empty: Mustache treats an empty string as true.
+        if !record.meta.isEmpty { values["meta"] = JSONValue.object(record.meta).canonicalJSON }
         if let revoked = record.revokedAt { values["revoked"] = DashboardFormat.time(revoked); values["reason"] = record.revokeReason ?? "—" }
         if let from = record.rotatedFrom { values["rotatedFrom"] = from.description }
         if let to = record.rotatedTo { values["rotatedTo"] = to.description }
@@ -144,15 +146,22 @@ extension Dashboard {
 
     func findingRow(_ finding: Finding) -> [String: Any] {
         ["id": finding.id, "rule": finding.rule, "severity": finding.severity.rawValue, "state": finding.state.rawValue,
-         "subject": finding.subject.externalID ?? finding.subject.identity ?? finding.subject.id, "subjectHref": subjectLink(finding.subject),
+         "subject": Self.subjectLabel(finding.subject), "subjectHref": subjectLink(finding.subject),
          "owner": finding.subject.owner ?? "—", "message": finding.message, "remediation": finding.remediation,
          "frameworks": finding.frameworks.map(\.description).joined(separator: " "), "opened": DashboardFormat.day(finding.openedAt),
          "canAcknowledge": finding.state == .open]
     }
 
+    /// A key by its name (its external id is only the redacted key); anything else by its
+    /// provider's id.
+    static func subjectLabel(_ subject: FindingSubject) -> String {
+        if subject.kind == .key { return subject.identity ?? subject.id }
+        return subject.externalID ?? subject.identity ?? subject.id
+    }
+
     func eventRow(_ event: AuditEvent) -> [String: Any] {
         ["seq": event.sequence, "when": DashboardFormat.time(event.occurredAt), "actor": event.actor, "action": event.action,
-         "subject": event.subjectID, "subjectKind": event.subjectKind, "details": event.details.isEmpty ? "" : JSONValue.object(event.details).canonicalJSON,
+         "subject": event.subjectID, "subjectKind": event.subjectKind, "details": event.details.isEmpty ? "—" : JSONValue.object(event.details).canonicalJSON,
          "hash": String(event.hash.prefix(12))]
     }
 }

@@ -18,7 +18,7 @@ extension Dashboard {
         let review = try await node.store.dashboardFindings(rules: rules.overdueReview, limit: Self.attentionListLength)
         let drills = try await node.store.drills(limit: 5)
 
-        func total(_ ids: [String]) -> Int { ids.reduce(0) { $0 + (counts.findingsByRule[$1] ?? 0) } }
+        func total(_ ids: [String]) -> Int { Set(ids).reduce(0) { $0 + (counts.openFindingsByRule[$1] ?? 0) } }
         let attention: [[String: Any]] = [
             attentionCard("Leaked and still live", count: leaked.count, empty: "No live key has been reported leaked.",
                           items: leaked.keys.map { ["href": "/ui/keys/\($0.id)", "label": $0.name, "detail": "\($0.owner) · \($0.id)", "severity": "critical"] },
@@ -88,7 +88,7 @@ extension Dashboard {
     }
 
     func attentionItem(_ finding: Finding) -> [String: Any] {
-        ["href": subjectLink(finding.subject), "label": finding.subject.externalID ?? finding.subject.identity ?? finding.subject.id,
+        ["href": subjectLink(finding.subject), "label": Self.subjectLabel(finding.subject),
          "detail": "\(finding.subject.owner ?? "no owner") · \(finding.message)", "severity": finding.severity.rawValue]
     }
 

@@ -35,7 +35,7 @@ extension Dashboard {
                 row["decision"] = attestation.decision.rawValue
                 row["by"] = attestation.attestedBy
                 row["at"] = DashboardFormat.day(attestation.attestedAt)
-                row["justification"] = attestation.justification ?? ""
+                if let justification = attestation.justification, !justification.isEmpty { row["justification"] = justification }
             }
             return row
         }

@@ -36,7 +36,7 @@ extension Dashboard {
         ]
         if usage.buckets.contains(where: { $0.total > 0 }) {
             values["usageChart"] = SVGChart.stacked(columns, series: Self.usageSeries.map(\.series), title: "Verifications per hour by result",
-                                                    width: 720, height: 220, labelEvery: 6)
+                                                    width: 1000, height: 240, labelEvery: 6)
         }
         if let rotation = usage.rotation {
             var summary = rotation.advice

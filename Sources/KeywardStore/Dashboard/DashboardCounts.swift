@@ -4,7 +4,7 @@ import KeywardCore
 /// keyward keys and imported records together.
 public struct DashboardCounts: Sendable, Equatable {
     /// Key-age buckets of live credentials, youngest first; the last counts unknown creation dates.
-    public static let ageBuckets = ["< 30 d", "30–90 d", "90–180 d", "180–365 d", "1–2 y", "> 2 y", "unknown"]
+    public static let ageBuckets = ["<30d", "30–90d", "90–180d", "180d–1y", "1–2y", ">2y", "unknown"]
     /// Weeks in the expiry timeline (91 days: the next 13 weeks).
     public static let expiryWeeks = 13
 
@@ -25,6 +25,8 @@ public struct DashboardCounts: Sendable, Equatable {
     public var findingsByFramework: [String: Int] = [:]
     /// Active findings per rule id.
     public var findingsByRule: [String: Int] = [:]
+    /// Open (unacknowledged) findings per rule id: what still waits for someone.
+    public var openFindingsByRule: [String: Int] = [:]
 
     public init() {}
 

@@ -1,13 +1,13 @@
 import SQLKit
 
-/// The dashboard's sessions (issue 7), and an index that lets the overview count leaked keys
-/// from the audit log without reading the whole log.
+/// The dashboard's sessions (issue 7), and the indexes that let the overview count a large
+/// inventory without reading its rows.
 ///
 /// A session row never holds the session token itself, only its SHA-256: someone who reads the
 /// database cannot ride a session. It names the credential that signed in (id and hash, so each
 /// request can check that key in the verify index) and its scopes at sign-in.
 enum DashboardMigration {
-    static let migration = Migration(version: 40, name: "dashboard sessions") { _ in
+    static let migration = Migration(version: 40, name: "dashboard sessions and overview indexes") { flavor in
         [
             """
             CREATE TABLE dashboard_sessions (
@@ -22,6 +22,14 @@ enum DashboardMigration {
             """,
             "CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions (expires_at)",
             "CREATE INDEX audit_action ON audit_events (action, seq)",
+            // The overview counts keys from this narrow index instead of the wide rows, finds
+            // reviewed keys through the expression index, and counts and lists findings per rule
+            // from the last one without touching the table.
+            "CREATE INDEX dashboard_keys_overview ON keys (state, disabled, environment, created_at, expires_at)",
+            flavor == .postgres
+                ? "CREATE INDEX dashboard_keys_reviewed ON keys (((meta::jsonb) ->> 'reviewed_at'))"
+                : "CREATE INDEX dashboard_keys_reviewed ON keys (json_extract(meta, '$.reviewed_at'))",
+            "CREATE INDEX dashboard_findings_rule ON findings (rule, state, severity_rank, seq)",
         ]
     }
 }

@@ -2,69 +2,102 @@ import KeywardCore
 import SQLKit
 
 extension SQLStore {
-    /// One page of keys and imported records, filtered, searched and sorted in SQL: a
-    /// `UNION ALL` of both tables projected to common columns, ordered and cut with
-    /// `LIMIT/OFFSET`; the finding count is computed only for the rows of the page.
+    /// Where records sort after keys in insertion order: keys keep their `seq` as position,
+    /// records add this offset to theirs.
+    static let recordPositionOffset: Int64 = 1 << 50
+
+    /// One page of keys and imported records, filtered, searched and sorted in SQL: both tables
+    /// projected to common columns, combined with `UNION ALL … ORDER BY … LIMIT … OFFSET`, which
+    /// both databases run as a merge of the two sorted arms that stops once the page is full (in
+    /// insertion order the keys' arm is read in primary-key order, with no sort at all). The
+    /// total is two plain counts; finding counts are read for the page's rows only.
     public func dashboardInventory(_ query: DashboardInventoryQuery, now: Timestamp) async throws -> DashboardInventoryResult {
         try query.validate()
         let includeKeys = query.provider == nil || query.provider == .keyward
         let includeRecords = query.provider != .keyward
+        let sortExpressions = Self.sortExpressions(query.sort)
         var parts: [SQLQueryString] = []
-        if includeKeys { parts.append(Self.keyPart(query, now: now)) }
-        if includeRecords { parts.append(Self.recordPart(query, now: now)) }
-        let union = parts.joined(separator: " UNION ALL ")
+        if includeKeys { parts.append(Self.keyArm(query, now: now, sortKey: sortExpressions?.key)) }
+        if includeRecords { parts.append(Self.recordArm(query, now: now, sortKey: sortExpressions?.record)) }
+        let arms = parts
         let direction = query.descending ? "DESC" : "ASC"
-        let column: String
-        switch query.sort {
-        case .added: column = "kind_rank"
-        case .name: column = "name_folded"
-        case .owner: column = "owner_folded"
-        case .provider: column = "provider"
-        case .environment: column = "env"
-        case .status: column = "status"
-        case .created: column = "created_at"
-        case .expires: column = "expires_at"
-        case .lastUsed: column = "last_used_at"
-        }
         // Rows without a value sort last in either direction, on both databases (whose NULL
-        // orders differ); table then insertion order breaks ties so pages are stable.
-        let order = "(\(column) IS NULL), \(column) \(direction), kind_rank \(direction), seq \(direction)"
+        // orders differ); insertion order breaks ties so pages are stable.
+        let order = sortExpressions == nil ? "position \(direction)" : "sort_null, sort_key \(direction), position \(direction)"
         let offset = (query.page - 1) * query.pageSize
         return try await backend.read { db in
-            let total = try await db.raw("SELECT COUNT(*) AS n FROM (\(union)) AS u").first()?.decode(column: "n", as: Int.self) ?? 0
+            var total = 0
+            if includeKeys {
+                total += try await db.raw("SELECT COUNT(*) AS n FROM keys WHERE \(Self.keyConditions(query, now: now))").first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+            if includeRecords {
+                total += try await db.raw("SELECT COUNT(*) AS n FROM inventory_records WHERE \(Self.recordConditions(query, now: now))")
+                    .first()?.decode(column: "n", as: Int.self) ?? 0
+            }
             let rows = try await db.raw("""
-                SELECT p.*, (SELECT COUNT(*) FROM findings f WHERE f.subject_id = p.id AND f.state IN ('open', 'acknowledged')) AS active_findings \
-                FROM (SELECT * FROM (\(union)) AS u ORDER BY \(unsafeRaw: order) LIMIT \(bind: query.pageSize) OFFSET \(bind: offset)) AS p \
-                ORDER BY \(unsafeRaw: order)
+                \(arms.joined(separator: " UNION ALL ")) ORDER BY \(unsafeRaw: order) LIMIT \(bind: query.pageSize) OFFSET \(bind: offset)
                 """).all()
-            return DashboardInventoryResult(rows: try rows.map(Self.decodeInventoryRow), total: total)
+            var decoded = try rows.map(Self.decodeInventoryRow)
+            try await Self.addFindingCounts(&decoded, on: db)
+            return DashboardInventoryResult(rows: decoded, total: total)
         }
     }
 
-    /// Every row matching `query`'s filters (its sort and page are ignored), in pages of
-    /// `pageSize` in insertion order, for the CSV export: keyset pagination, so the millionth
-    /// row costs what the first does.
+    /// Every row matching `query`'s filters (its sort and page are ignored), keys then records
+    /// in insertion order, in pages of `pageSize`, for the CSV export: keyset pagination on each
+    /// table, so the millionth row costs what the first does.
     public func forEachDashboardInventoryPage(_ query: DashboardInventoryQuery, now: Timestamp, pageSize: Int = 2000,
                                               _ body: ([DashboardInventoryRow]) async throws -> Void) async throws {
         try query.validate()
-        var parts: [SQLQueryString] = []
-        if query.provider == nil || query.provider == .keyward { parts.append(Self.keyPart(query, now: now)) }
-        if query.provider != .keyward { parts.append(Self.recordPart(query, now: now)) }
-        let union = parts.joined(separator: " UNION ALL ")
-        var after: (rank: Int64, seq: Int64) = (-1, 0)
-        while true {
-            let position = after
-            let rows = try await backend.read { db in
-                try await db.raw("""
-                    SELECT p.*, (SELECT COUNT(*) FROM findings f WHERE f.subject_id = p.id AND f.state IN ('open', 'acknowledged')) AS active_findings \
-                    FROM (SELECT * FROM (\(union)) AS u WHERE kind_rank > \(bind: position.rank) OR (kind_rank = \(bind: position.rank) AND seq > \(bind: position.seq)) \
-                    ORDER BY kind_rank, seq LIMIT \(bind: pageSize)) AS p ORDER BY kind_rank, seq
-                    """).all()
+        for table in ["keys", "inventory_records"] {
+            if table == "keys", query.provider != nil, query.provider != .keyward { continue }
+            if table == "inventory_records", query.provider == .keyward { continue }
+            var after: Int64 = 0
+            while true {
+                let position = after
+                let rows = try await backend.read { db in
+                    let arm = table == "keys" ? Self.keyArm(query, now: now, sortKey: nil, after: position)
+                        : Self.recordArm(query, now: now, sortKey: nil, after: position)
+                    var rows = try await db.raw("\(arm) ORDER BY seq LIMIT \(bind: pageSize)").all().map { row in
+                        (seq: try row.integer("seq"), row: try Self.decodeInventoryRow(row))
+                    }
+                    var page = rows.map(\.row)
+                    try await Self.addFindingCounts(&page, on: db)
+                    for index in rows.indices { rows[index].row = page[index] }
+                    return rows
+                }
+                guard let last = rows.last else { break }
+                after = last.seq
+                try await body(rows.map(\.row))
+                if rows.count < pageSize { break }
             }
-            guard let last = rows.last else { return }
-            after = (try last.integer("kind_rank"), try last.integer("seq"))
-            try await body(try rows.map(Self.decodeInventoryRow))
-            if rows.count < pageSize { return }
+        }
+    }
+
+    /// Active (open or acknowledged) findings per row, one indexed query for the page.
+    private static func addFindingCounts(_ rows: inout [DashboardInventoryRow], on db: any SQLDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        let ids = rows.map(\.id)
+        let counted = try await db.raw("""
+            SELECT subject_id, COUNT(*) AS n FROM findings WHERE subject_id IN (\(binds: ids)) AND state IN ('open', 'acknowledged') GROUP BY subject_id
+            """).all()
+        var counts: [String: Int] = [:]
+        for row in counted { counts[try row.text("subject_id")] = Int(try row.integer("n")) }
+        for index in rows.indices { rows[index].activeFindings = counts[rows[index].id] ?? 0 }
+    }
+
+    /// The sort column's expression in each table; nil for insertion order.
+    private static func sortExpressions(_ sort: DashboardInventoryQuery.Sort) -> (key: String, record: String)? {
+        switch sort {
+        case .added: return nil
+        case .name: return ("LOWER(name)", "LOWER(COALESCE(name, identity, external_id, id))")
+        case .owner: return ("LOWER(owner)", "owner_folded")
+        case .provider: return ("'keyward'", "provider")
+        case .environment: return ("environment", "environments")
+        case .status: return ("CASE WHEN state = 'revoked' THEN 'revoked' WHEN disabled = 1 THEN 'disabled' ELSE state END", "status")
+        case .created: return ("created_at", "created_at")
+        case .expires: return ("expires_at", "expires_at")
+        case .lastUsed: return ("last_used_at", "last_used_at")
         }
     }
 
@@ -77,11 +110,35 @@ extension SQLStore {
             environments: kind == .key ? [env] : try ColumnJSON.strings(env, column: "environments"),
             status: try row.text("status"), externalID: try row.optionalText("external_id"),
             createdAt: try row.optionalTimestamp("created_at"), expiresAt: try row.optionalTimestamp("expires_at"),
-            lastUsedAt: try row.optionalTimestamp("last_used_at"), activeFindings: Int(try row.integer("active_findings")))
+            lastUsedAt: try row.optionalTimestamp("last_used_at"), activeFindings: 0)
     }
 
-    private static func keyPart(_ query: DashboardInventoryQuery, now: Timestamp) -> SQLQueryString {
-        var conditions: [SQLQueryString] = []
+    private static func sortColumns(_ expression: String?) -> SQLQueryString {
+        guard let expression else { return "" }
+        return ", \(unsafeRaw: expression) AS sort_key, CASE WHEN \(unsafeRaw: expression) IS NULL THEN 1 ELSE 0 END AS sort_null"
+    }
+
+    private static func keyArm(_ query: DashboardInventoryQuery, now: Timestamp, sortKey: String?, after: Int64? = nil) -> SQLQueryString {
+        let resume: SQLQueryString = after.map { " AND seq > \(bind: $0)" } ?? ""
+        return """
+            SELECT 0 AS kind_rank, seq, seq AS position, id, name, owner, 'keyward' AS provider, environment AS env, \
+            \(keyStatusExpression(now: now)) AS status, NULL AS external_id, created_at, expires_at, last_used_at\(sortColumns(sortKey)) \
+            FROM keys WHERE \(keyConditions(query, now: now))\(resume)
+            """
+    }
+
+    private static func recordArm(_ query: DashboardInventoryQuery, now: Timestamp, sortKey: String?, after: Int64? = nil) -> SQLQueryString {
+        let resume: SQLQueryString = after.map { " AND seq > \(bind: $0)" } ?? ""
+        return """
+            SELECT 1 AS kind_rank, seq, seq + \(unsafeRaw: String(recordPositionOffset)) AS position, id, \
+            COALESCE(name, identity, external_id, id) AS name, owner, provider, environments AS env, \
+            \(recordStatusExpression(now: now)) AS status, external_id, created_at, expires_at, last_used_at\(sortColumns(sortKey)) \
+            FROM inventory_records WHERE \(recordConditions(query, now: now))\(resume)
+            """
+    }
+
+    private static func keyConditions(_ query: DashboardInventoryQuery, now: Timestamp) -> SQLQueryString {
+        var conditions: [SQLQueryString] = ["1 = 1"]
         if let search = query.search?.lowercased(), !search.isEmpty {
             let pattern = likePattern(search)
             conditions.append("(LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(owner) LIKE \(bind: pattern) ESCAPE '\\' OR id LIKE \(bind: pattern) ESCAPE '\\')")
@@ -92,15 +149,10 @@ extension SQLStore {
             conditions.append(KeyStatus(rawValue: status.rawValue).map { condition(for: $0, now: now) } ?? "1 = 0")
         }
         conditions.append(contentsOf: commonConditions(query, now: now, table: "keys"))
-        let whereClause: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return """
-            SELECT 0 AS kind_rank, seq, id, name, LOWER(name) AS name_folded, owner, LOWER(owner) AS owner_folded, 'keyward' AS provider, \
-            environment AS env, \(keyStatusExpression(now: now)) AS status, NULL AS external_id, created_at, expires_at, last_used_at \
-            FROM keys\(whereClause)
-            """
+        return conditions.joined(separator: " AND ")
     }
 
-    private static func recordPart(_ query: DashboardInventoryQuery, now: Timestamp) -> SQLQueryString {
+    private static func recordConditions(_ query: DashboardInventoryQuery, now: Timestamp) -> SQLQueryString {
         var conditions: [SQLQueryString] = []
         if let search = query.search?.lowercased(), !search.isEmpty {
             let pattern = likePattern(search)
@@ -110,18 +162,11 @@ extension SQLStore {
                 OR id LIKE \(bind: pattern) ESCAPE '\\')
                 """)
         }
-        var filter = InventoryFilter(provider: query.provider, owner: query.owner, environment: query.environment, status: query.status)
-        filter.limit = 1
-        let base = recordConditions(filter, now: now)
         conditions.append(contentsOf: commonConditions(query, now: now, table: "inventory_records"))
-        // recordConditions starts each condition with " AND ", so it follows a condition that is always true.
-        let extra: SQLQueryString = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
-        return """
-            SELECT 1 AS kind_rank, seq, id, COALESCE(name, identity, external_id, id) AS name, \
-            LOWER(COALESCE(name, identity, external_id, id)) AS name_folded, owner, owner_folded, provider, \
-            environments AS env, \(recordStatusExpression(now: now)) AS status, external_id, created_at, expires_at, last_used_at \
-            FROM inventory_records WHERE 1 = 1\(base)\(extra)
-            """
+        // The listing's own record filters (provider, owner, environment, status), each
+        // starting with " AND ", follow a condition that is always true.
+        let filter = InventoryFilter(provider: query.provider, owner: query.owner, environment: query.environment, status: query.status)
+        return "1 = 1" + recordConditions(filter, now: now) + conditions.reduce("") { $0 + " AND " + $1 }
     }
 
     /// Age and finding filters, the same on both tables.

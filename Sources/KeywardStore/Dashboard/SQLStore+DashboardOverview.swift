@@ -2,29 +2,31 @@ import KeywardCore
 import SQLKit
 
 extension SQLStore {
-    /// The overview's counts in four grouped queries: one pass over keys, one over imported
-    /// records, one over active findings. Each groups by a handful of derived columns (status,
-    /// environment, age bucket, expiry week, reviewed), so the result is a few hundred rows
-    /// whatever the inventory's size.
+    /// The overview's counts from grouped queries (never a row per credential): one pass over
+    /// the narrow `dashboard_keys_overview` index, one over imported records, one over the
+    /// `dashboard_findings_rule` index, plus an index range for reviewed keys and one look-up per
+    /// rule for its framework references. Each grouped query returns a few hundred rows whatever
+    /// the inventory's size.
     public func dashboardCounts(now: Timestamp, reviewIntervalDays: Int64) async throws -> DashboardCounts {
         let flavor = backend.flavor
         let at = now.millisecondsSinceEpoch
         let reviewCutoff = Timestamp(millisecondsSinceEpoch: at - reviewIntervalDays * Self.dayMilliseconds)
         return try await backend.read { db in
             var counts = DashboardCounts()
-            let keyReviewed: SQLQueryString = flavor == .postgres
-                ? "CASE WHEN (meta::jsonb ->> 'reviewed_at') >= \(bind: reviewCutoff.iso8601) THEN 1 ELSE 0 END"
-                : "CASE WHEN json_extract(meta, '$.reviewed_at') >= \(bind: reviewCutoff.iso8601) THEN 1 ELSE 0 END"
             let keyRows = try await db.raw("""
                 SELECT \(Self.keyStatusExpression(now: now)) AS status, environment AS env, \(Self.ageBucket("created_at", now: at)) AS age, \
-                \(Self.expiryWeek(now: at)) AS week, \(keyReviewed) AS reviewed, COUNT(*) AS n \
-                FROM keys GROUP BY 1, 2, 3, 4, 5
+                \(Self.expiryWeek(now: at)) AS week, COUNT(*) AS n FROM keys GROUP BY 1, 2, 3, 4
                 """).all()
             for row in keyRows {
                 counts.add(status: try row.text("status"), provider: InventoryProvider.keyward.rawValue, environments: [try row.text("env")],
-                           age: Int(try row.integer("age")), week: Int(try row.integer("week")), reviewed: try row.integer("reviewed") != 0,
+                           age: Int(try row.integer("age")), week: Int(try row.integer("week")), reviewed: false,
                            count: Int(try row.integer("n")))
             }
+            let reviewedExpression = flavor == .postgres ? "((meta::jsonb) ->> 'reviewed_at')" : "json_extract(meta, '$.reviewed_at')"
+            counts.reviewedLive += try await db.raw("""
+                SELECT COUNT(*) AS n FROM keys WHERE \(unsafeRaw: reviewedExpression) >= \(bind: reviewCutoff.iso8601) \
+                AND state <> 'revoked' AND disabled = 0 AND (expires_at IS NULL OR expires_at > \(bind: at))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
             let recordRows = try await db.raw("""
                 SELECT \(Self.recordStatusExpression(now: now)) AS status, provider, environments AS env, \(Self.ageBucket("created_at", now: at)) AS age, \
                 \(Self.expiryWeek(now: at)) AS week, \
@@ -37,14 +39,26 @@ extension SQLStore {
                            age: Int(try row.integer("age")), week: Int(try row.integer("week")), reviewed: try row.integer("reviewed") != 0,
                            count: Int(try row.integer("n")))
             }
-            let findingRows = try await db.raw("""
-                SELECT severity, rule, frameworks, COUNT(*) AS n FROM findings WHERE state IN ('open', 'acknowledged') GROUP BY severity, rule, frameworks
-                """).all()
+            let findingRows = try await db.raw("SELECT rule, state, severity_rank, COUNT(*) AS n FROM findings GROUP BY rule, state, severity_rank").all()
             for row in findingRows {
+                let state = try row.enumeration("state", as: FindingState.self)
+                guard state.isActive else { continue }
                 let count = Int(try row.integer("n"))
-                let severity = try row.enumeration("severity", as: FindingSeverity.self)
-                counts.findingsBySeverity[severity, default: 0] += count
-                counts.findingsByRule[try row.text("rule"), default: 0] += count
+                let rank = Int(try row.integer("severity_rank"))
+                let rule = try row.text("rule")
+                if let severity = FindingSeverity.allCases.first(where: { FindingRow.rank($0) == rank }) {
+                    counts.findingsBySeverity[severity, default: 0] += count
+                }
+                counts.findingsByRule[rule, default: 0] += count
+                if state == .open { counts.openFindingsByRule[rule, default: 0] += count }
+            }
+            // A rule's findings carry the rule's framework references, so one finding per rule
+            // tells where all of them count.
+            for (rule, count) in counts.findingsByRule {
+                let row = try await db.raw("""
+                    SELECT frameworks FROM findings WHERE rule = \(bind: rule) AND state IN ('open', 'acknowledged') LIMIT 1
+                    """).first()
+                guard let row else { continue }
                 for reference in try ColumnJSON.strings(try row.text("frameworks"), column: "frameworks") {
                     counts.findingsByFramework[reference, default: 0] += count
                 }
@@ -104,14 +118,21 @@ extension SQLStore {
         }
     }
 
-    /// Active findings of some rules, worst and oldest first.
+    /// Open (not yet acknowledged: nobody has taken them on) findings of some rules, worst and
+    /// newest first: `limit` per rule from the `dashboard_findings_rule` index, merged.
     public func dashboardFindings(rules: [String], limit: Int) async throws -> [Finding] {
         guard !rules.isEmpty else { return [] }
         return try await backend.read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: FindingRow.columns) FROM findings WHERE state IN ('open', 'acknowledged') AND rule IN (\(binds: rules)) \
-                ORDER BY severity_rank DESC, opened_at, seq LIMIT \(bind: limit)
-                """).all().map(FindingRow.decode)
+            var found: [(rank: Int64, seq: Int64, finding: Finding)] = []
+            for rule in Set(rules).sorted() {
+                let rows = try await db.raw("""
+                    SELECT seq, \(unsafeRaw: FindingRow.columns) FROM findings WHERE rule = \(bind: rule) AND state = 'open' \
+                    ORDER BY severity_rank DESC, seq DESC LIMIT \(bind: limit)
+                    """).all()
+                for row in rows { found.append((try row.integer("severity_rank"), try row.integer("seq"), try FindingRow.decode(row))) }
+            }
+            found.sort { ($0.rank, $0.seq) > ($1.rank, $1.seq) }
+            return found.prefix(limit).map(\.finding)
         }
     }
 }

@@ -18,6 +18,7 @@ struct DashboardBench: AsyncParsableCommand {
     @Option(name: .long, help: "Imported (external) records in the store.") var records: Int = 10_000
     @Option(name: .long, help: "Timed renders per page.") var iterations: Int = 50
     @Option(name: .long, help: "Directory for the database (default: the temporary directory).") var directory: String?
+    @Flag(name: .long, help: "Keep the database afterwards (its path is printed).") var keep = false
 
     func validate() throws {
         guard (1...5_000_000).contains(keys) else { throw ValidationError("--keys must be 1-5000000") }
@@ -28,7 +29,7 @@ struct DashboardBench: AsyncParsableCommand {
     func run() async throws {
         let folder = directory ?? FileManager.default.temporaryDirectory.path
         let database = "\(folder)/keyward-bench-dashboard-\(UUID().uuidString).db"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
+        defer { if !keep { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } } }
         var logger = Logger(label: "keyward.bench")
         logger.logLevel = .warning
         let now = SystemClock().now()
@@ -71,6 +72,7 @@ struct DashboardBench: AsyncParsableCommand {
             print("  \(label.padding(toLength: 38, withPad: " ", startingAt: 0)) p50 \(String(format: "%6.1f", p50)) ms   p99 \(String(format: "%6.1f", p99)) ms   \(bytes / 1024) KiB")
         }
         try await store.close()
+        if keep { print("database kept: \(database)") }
     }
 
     /// Issues keys through the key service in waves, moving the clock back a week per wave so

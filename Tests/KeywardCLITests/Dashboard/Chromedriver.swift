@@ -44,10 +44,11 @@ final class ChromedriverProcess: @unchecked Sendable {
         throw WebDriver.Failure.protocolError("chromedriver did not become ready: \(output.text.suffix(2000))")
     }
 
+    /// Stops chromedriver (bounded: SIGKILL after 5 s).
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            _ = waitForExit(process, seconds: 5)
         }
     }
 

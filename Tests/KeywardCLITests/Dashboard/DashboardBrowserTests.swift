@@ -22,7 +22,9 @@ struct DashboardBrowserTests {
         defer { server.stop() }
         let admin = try #require(server.bootstrapKey)
         let api = try KeywardClient(baseURL: server.address, token: admin)
+        let started = ContinuousClock.now
         let fixture = try await Self.populate(api, server: server, admin: admin)
+        print("browser test: fixture ready after \(ContinuousClock.now - started)")
 
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -36,9 +38,13 @@ struct DashboardBrowserTests {
             try? await http.shutdown()
             throw error
         }
+        print("browser test: pages done after \(ContinuousClock.now - started)")
         await browser.close()
+        print("browser test: session closed after \(ContinuousClock.now - started)")
         driver.stop()
+        print("browser test: chromedriver stopped after \(ContinuousClock.now - started)")
         try await http.shutdown()
+        print("browser test: browser closed after \(ContinuousClock.now - started)")
     }
 
     struct Fixture {
@@ -82,6 +88,14 @@ struct DashboardBrowserTests {
         evaluate.headers.add(name: "Authorization", value: "Bearer \(admin)")
         let evaluated = try await HTTPClient.shared.execute(evaluate, timeout: .seconds(30))
         _ = try await evaluated.body.collect(upTo: 1 << 20)
+        var review = HTTPClientRequest(url: server.address + "/v1/reviews")
+        review.method = .POST
+        review.headers.add(name: "Authorization", value: "Bearer \(admin)")
+        review.headers.add(name: "Content-Type", value: "application/json")
+        review.body = .bytes(ByteBuffer(string: #"{"name":"Quarterly access review","due_days":14}"#))
+        let started = try await HTTPClient.shared.execute(review, timeout: .seconds(30))
+        #expect(started.status == .created, "review: \(started.status)")
+        _ = try await started.body.collect(upTo: 1 << 20)
         let drill = try keyward(["drill", "revoke", "--nodes", server.address, "--rounds", "5", "--slo-ms", "5000", "--json"],
                                 environment: ["KEYWARD_TOKEN": admin, "KEYWARD_ADDR": server.address])
         #expect(drill.status == 0, "drill: \(drill.stderr)")
@@ -149,12 +163,26 @@ struct DashboardBrowserTests {
         let page = #"<form method="post" action="\#(base)/ui/keys/\#(other.object.id)/revoke"><input name="confirm" value="yes"><input name="reason" value="x"><button id="go">go</button></form>"#
         try await browser.navigate("data:text/html," + (page.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         try await browser.click(try await browser.find("#go"))
-        #expect(try await browser.source().contains("Signed out"))
+        #expect(try await browser.waitForSource { $0.contains("Signed out") })
         #expect(try await api.verify(key: other.key).code == .valid)
 
+        // Acknowledge a finding; answer an access review.
+        try await browser.navigate(base + "/ui/findings")
+        try await shoot(browser, "08-findings")
+        try await browser.type("rotating next sprint", into: try await browser.find("table.findings input[name=note]"))
+        try await browser.click(try await browser.find("table.findings form button[type=submit]"))
+        #expect(try await browser.source().contains("The finding was acknowledged."))
+        try await browser.navigate(base + "/ui/reviews")
+        try await browser.click(try await browser.find("table tbody th a"))
+        try await browser.click(try await browser.find("input[name=decision][value=keep]"))
+        try await browser.type("still serves checkout", into: try await browser.find("input[name=justification]"))
+        try await browser.click(try await browser.find("form[action$='/attest'] button[type=submit]"))
+        #expect(try await browser.source().contains("Your answer was recorded."))
+        try await shoot(browser, "09-review")
+
         // The other pages.
-        for (path, name) in [("/ui/findings", "08-findings"), ("/ui/reviews", "09-reviews"), ("/ui/drills", "10-drills"), ("/ui/audit", "11-audit"),
-                             ("/ui/audit/verify", "12-audit-verify")] {
+        for (path, name) in [("/ui/reviews", "10-reviews"), ("/ui/drills", "11-drills"), ("/ui/audit", "12-audit"),
+                             ("/ui/audit/verify", "13-audit-verify")] {
             try await browser.navigate(base + path)
             #expect(!(try await browser.source().contains("Something went wrong")), "\(path)")
             try await shoot(browser, name)
@@ -163,16 +191,16 @@ struct DashboardBrowserTests {
 
         // Sign out; a read-only credential sees the key page without actions and is refused.
         try await browser.click(try await browser.find("form[action='/ui/signout'] button"))
-        #expect(try await browser.currentURL().contains("/ui/signin"))
+        #expect(try await browser.waitForURL { $0.contains("/ui/signin") })
         try await browser.type(fixture.reader, into: try await browser.find("#key"))
         try await browser.click(try await browser.find("form[action='/ui/signin'] button[type=submit]"))
         try await browser.navigate(base + "/ui/keys/\(other.object.id)")
         #expect(try await browser.findAll("ul.actions a").isEmpty)
         #expect(try await browser.source().contains("read-only"))
-        try await shoot(browser, "13-key-read-only")
+        try await shoot(browser, "14-key-read-only")
         try await browser.navigate(base + "/ui/keys/\(other.object.id)/confirm/revoke")
         #expect(try await browser.source().contains("Read-only credential"))
-        try await shoot(browser, "14-read-only-refused")
+        try await shoot(browser, "15-read-only-refused")
         #expect(try await api.verify(key: other.key).code == .valid)
     }
 

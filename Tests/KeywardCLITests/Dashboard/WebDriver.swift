@@ -37,7 +37,10 @@ struct WebDriver: Sendable {
         guard let value = answer["value"] as? [String: Any], let session = value["sessionId"] as? String else {
             throw Failure.protocolError("no session in \(answer)")
         }
-        return WebDriver(base: base, session: session, client: client)
+        let driver = WebDriver(base: base, session: session, client: client)
+        // Page loads and element look-ups give up rather than wait for ever.
+        _ = try await driver.command(.POST, "timeouts", ["pageLoad": 20_000, "script": 5_000, "implicit": 0])
+        return driver
     }
 
     func close() async {
@@ -50,6 +53,26 @@ struct WebDriver: Sendable {
 
     func currentURL() async throws -> String {
         try await command(.GET, "url")["value"] as? String ?? ""
+    }
+
+    /// Polls the current URL until `condition` holds, for at most `seconds`.
+    func waitForURL(seconds: Double = 10, _ condition: (String) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition(try await currentURL()) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Polls the page source until `condition` holds, for at most `seconds`.
+    func waitForSource(seconds: Double = 10, _ condition: (String) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition(try await source()) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     func title() async throws -> String {
@@ -120,7 +143,7 @@ struct WebDriver: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
         }
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         let object = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:]
         if response.status.code >= 400 {
