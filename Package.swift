@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: key format, records, lifecycle, verification, audit chain. No I/O.
@@ -81,10 +84,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Verifying GitHub's secret-scanning signatures (ECDSA P-256).
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                // /metrics: swift-metrics handles, kept in a Prometheus registry per node.
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 // Webhook deliveries.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Resources/openapi.json")]
+            resources: [.copy("Resources/openapi.json"), .copy("Dashboard/Templates"), .copy("Dashboard/Static")]
         ),
         // Typed client for the HTTP API, used by the CLI, drills and end-to-end tests.
         .target(
@@ -133,6 +140,8 @@ let package = Package(
             dependencies: [
                 "KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The dashboard's browser test speaks WebDriver to chromedriver over HTTP.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],
