@@ -15,31 +15,54 @@ public struct CallerFields {
         self.environment = environment
     }
 
-    /// A 64-bit digest of the four fields (length-prefixed, so `("ab","c")` and `("a","bc")`
-    /// differ); the caller table's key. Seeded per process, like `Hasher`.
-    func fingerprint() -> Int {
-        var hasher = Hasher()
-        hasher.combine(address)
-        for field in [label, agent, environment] {
-            if let field {
-                hasher.combine(field.count)
-                hasher.combine(bytes: field)
-            } else {
-                hasher.combine(-1)
-            }
+    /// The digest of each text field (nil when absent): the caller table's key is made of
+    /// them and the address, and the interner finds a field's shared copy by it.
+    func fieldHashes() -> (label: Int?, agent: Int?, environment: Int?) {
+        func digest(_ field: UnsafeRawBufferPointer?) -> Int? {
+            guard let field, !field.isEmpty else { return nil }
+            var hasher = Hasher()
+            hasher.combine(bytes: field)
+            return hasher.finalize()
         }
-        return hasher.finalize()
+        return (digest(label), digest(agent), digest(environment))
+    }
+}
+
+/// A caller's identity as the recorder keeps it until a flush: the address as a number and the
+/// text fields as shared strings, so that a new caller costs no allocation when its label,
+/// User-Agent and environment were seen before (they nearly always were).
+struct RecordedCaller {
+    var address: IPAddress?
+    var label: String?
+    var agent: String?
+    var environment: String?
+
+    var identity: CallerIdentity {
+        CallerIdentity(address: address?.description, label: label, agent: agent, environment: environment)
+    }
+}
+
+/// Shares one `String` per distinct field value within a shard. Bounded: when full, values are
+/// still copied, just not shared.
+struct FieldInterner {
+    private var strings: [Int: String] = [:]
+    static let capacity = 4096
+
+    mutating func intern(_ bytes: UnsafeRawBufferPointer?, hash: Int?, limit: Int) -> String? {
+        guard let bytes, let hash else { return nil }
+        if let known = strings[hash] {
+            if bytes.count <= limit ? known.utf8.elementsEqual(bytes) : known == FieldInterner.cut(bytes, limit: limit) { return known }
+        }
+        let made = FieldInterner.cut(bytes, limit: limit)
+        if strings.count < FieldInterner.capacity { strings[hash] = made }
+        return made
     }
 
-    /// The fields as text, each cut to `limit` bytes at a character boundary.
-    func identity(limit: Int) -> CallerIdentity {
-        func text(_ bytes: UnsafeRawBufferPointer?) -> String? {
-            guard let bytes, !bytes.isEmpty else { return nil }
-            var cut = String(decoding: bytes.prefix(limit), as: UTF8.self)
-            // A multi-byte character split by the cut decodes as U+FFFD: drop it.
-            while cut.utf8.count > limit || (bytes.count > limit && cut.hasSuffix("\u{FFFD}")) { cut.removeLast() }
-            return cut
-        }
-        return CallerIdentity(address: address?.description, label: text(label), agent: text(agent), environment: text(environment))
+    /// The bytes as text, cut to `limit` bytes at a character boundary.
+    static func cut(_ bytes: UnsafeRawBufferPointer, limit: Int) -> String {
+        var text = String(decoding: bytes.prefix(limit), as: UTF8.self)
+        // A multi-byte character split by the cut decodes as U+FFFD: drop it.
+        while text.utf8.count > limit || (bytes.count > limit && text.hasSuffix("\u{FFFD}")) { text.removeLast() }
+        return text
     }
 }

@@ -37,7 +37,13 @@ public final class UsageRecorder: Sendable {
             return
         }
         let slot = KeySlot(key.idDigits)
-        let fingerprint = caller.fingerprint()
+        let hashes = caller.fieldHashes()
+        var hasher = Hasher()
+        hasher.combine(caller.address)
+        hasher.combine(hashes.label)
+        hasher.combine(hashes.agent)
+        hasher.combine(hashes.environment)
+        let fingerprint = hasher.finalize()
         let codeIndex = UInt8(VerificationCode.index(of: code))
         let limits = self.limits
         shards[slot.shard].state.withLock { shard in
@@ -54,7 +60,12 @@ public final class UsageRecorder: Sendable {
             }
             shard.callersPerKey[slot] = held + 1
             callerTotal.add(1, ordering: .relaxed)
-            var tally = CallerTally(identity: caller.identity(limit: limits.maximumFieldBytes), first: millis)
+            let limit = limits.maximumFieldBytes
+            let recorded = RecordedCaller(
+                address: caller.address, label: shard.interner.intern(caller.label, hash: hashes.label, limit: limit),
+                agent: shard.interner.intern(caller.agent, hash: hashes.agent, limit: limit),
+                environment: shard.interner.intern(caller.environment, hash: hashes.environment, limit: limit))
+            var tally = CallerTally(caller: recorded, first: millis)
             tally.add(at: millis, valid: code == .valid)
             shard.callers[callerKey] = tally
         }
@@ -108,14 +119,14 @@ struct CallerKey: Hashable {
 }
 
 struct CallerTally {
-    var identity: CallerIdentity
+    var caller: RecordedCaller
     var first: Int64
     var last: Int64 = 0
     var count: Int64 = 0
     var valid: Int64 = 0
 
-    init(identity: CallerIdentity, first: Int64) {
-        self.identity = identity
+    init(caller: RecordedCaller, first: Int64) {
+        self.caller = caller
         self.first = first
     }
 
@@ -151,6 +162,8 @@ struct UsageShard {
     var overflow: [KeySlot: Int64] = [:]
     var guesses: [GuessKey: GuessTally] = [:]
     var droppedGuesses: Int64 = 0
+    /// Kept across flushes: field values repeat from one interval to the next.
+    var interner = FieldInterner()
 
     mutating func recordGuess(_ key: GuessKey, malformed: Bool, at millis: Int64, limit: Int) {
         if guesses[key] == nil {
@@ -187,7 +200,7 @@ struct UsageShard {
                                            code: VerificationCode.allCases[Int(key.code)], count: count))
         }
         for (key, tally) in callers {
-            batch.callers.append(CallerUsage(keyID: id(key.slot), caller: tally.identity, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
+            batch.callers.append(CallerUsage(keyID: id(key.slot), caller: tally.caller.identity, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
                                              lastSeen: Timestamp(millisecondsSinceEpoch: tally.last), count: tally.count, validCount: tally.valid))
         }
         for (slot, count) in overflow { batch.callerOverflow[id(slot), default: 0] += count }
