@@ -217,18 +217,33 @@ extension SQLStore {
     /// pending), for subscriptions that are not paused.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws -> [DueWebhookDelivery] {
         try await backend.read { db in
-            try await db.raw("""
-                SELECT d.seq, d.id, d.subscription_id, d.subject, d.payload, d.attempts, d.give_up_at, s.url, s.secret \
-                FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id \
-                WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: now.millisecondsSinceEpoch) AND s.paused = 0 \
+            // Subscriptions are few (at most 100): read them whole, and keep the delivery query
+            // on one table, where it walks `webhook_deliveries_due` in order and stops at `limit`.
+            var targets: [String: (url: String, secret: String)] = [:]
+            var paused: [String] = []
+            for row in try await db.raw("SELECT id, url, secret, paused FROM webhook_subscriptions").all() {
+                let id = try row.decode(column: "id", as: String.self)
+                if try row.decode(column: "paused", as: Int.self) != 0 {
+                    paused.append(id)
+                } else {
+                    targets[id] = (try row.decode(column: "url", as: String.self), try row.decode(column: "secret", as: String.self))
+                }
+            }
+            guard !targets.isEmpty else { return [] }
+            let skipPaused: SQLQueryString = paused.isEmpty ? "" : " AND d.subscription_id NOT IN (\(binds: paused))"
+            return try await db.raw("""
+                SELECT d.seq, d.id, d.subscription_id, d.subject, d.payload, d.attempts, d.give_up_at FROM webhook_deliveries d \
+                WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: now.millisecondsSinceEpoch)\(skipPaused) \
                 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id AND e.subject = d.subject \
                 AND e.state = 'pending' AND e.seq < d.seq) \
                 ORDER BY d.next_attempt_at, d.seq LIMIT \(bind: limit)
-                """).all().map { row in
-                DueWebhookDelivery(
+                """).all().compactMap { row in
+                let subscriptionID = try row.decode(column: "subscription_id", as: String.self)
+                guard let target = targets[subscriptionID] else { return nil }
+                return DueWebhookDelivery(
                     sequence: try row.decode(column: "seq", as: Int64.self), id: try row.decode(column: "id", as: String.self),
-                    subscriptionID: try row.decode(column: "subscription_id", as: String.self), subject: try row.decode(column: "subject", as: String.self),
-                    url: try row.decode(column: "url", as: String.self), secret: try row.decode(column: "secret", as: String.self),
+                    subscriptionID: subscriptionID, subject: try row.decode(column: "subject", as: String.self),
+                    url: target.url, secret: target.secret,
                     payload: try row.decode(column: "payload", as: String.self), attempts: try row.decode(column: "attempts", as: Int.self),
                     giveUpAt: try row.decode(column: "give_up_at", as: Int64?.self).map(Timestamp.init(millisecondsSinceEpoch:)))
             }

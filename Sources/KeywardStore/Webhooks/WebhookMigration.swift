@@ -46,7 +46,9 @@ enum WebhookMigration {
                 UNIQUE (subscription_id, event_id)
             )
             """,
-            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at)",
+            // The due list is read in this order and cut at the in-flight limit, so a large backlog
+            // costs an index range, not a scan and a sort.
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at, seq)",
             "CREATE INDEX webhook_deliveries_order ON webhook_deliveries (subscription_id, subject, state, seq)",
             "CREATE INDEX webhook_deliveries_list ON webhook_deliveries (subscription_id, seq)",
             """
