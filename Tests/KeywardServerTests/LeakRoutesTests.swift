@@ -209,6 +209,10 @@ struct LeakRoutesTests {
             #expect(fixture.log.text.contains("unusable"))
             try FileManager.default.removeItem(at: fixture.keysFile)
             #expect(try await client.gitHubAlert(body, signer: first).status == .ok)
+            let warnings = fixture.log.text.components(separatedBy: "unusable").count
+            #expect(try await client.gitHubAlert(body, signer: first).status == .ok)
+            #expect(try await client.gitHubAlert(body, signer: first).status == .ok)
+            #expect(fixture.log.text.components(separatedBy: "unusable").count == warnings, "a missing file is logged once, not per alert")
         }
     }
 

@@ -27,7 +27,9 @@ final class GitHubKeyring: Sendable {
     }
 
     struct Loaded: Sendable {
-        var stamp: Stamp
+        /// The version of the file these keys came from or, after a bad version, that bad
+        /// version (nil: the file is gone), so a bad file is reported once, not on every alert.
+        var stamp: Stamp?
         var keys: [String: P256.Signing.PublicKey]
     }
 
@@ -68,8 +70,8 @@ final class GitHubKeyring: Sendable {
             }
             logger.warning("GitHub public keys file changed but is unusable; keeping the keys loaded before",
                            metadata: ["file": .string(path), "error": .string(failure.description)])
-            // Remember the bad version's stamp so the file is not parsed again on every request.
-            if let stamp { loaded.withLock { $0 = Loaded(stamp: stamp, keys: previous.keys) } }
+            // Remember the bad version so it is not parsed (and logged) again on every request.
+            loaded.withLock { $0 = Loaded(stamp: stamp, keys: previous.keys) }
             return previous.keys
         } catch {
             throw .unavailable("the GitHub public keys file of this server is unusable; see the server log")

@@ -14,7 +14,7 @@ enum ScanLeakReport {
         var seen = Set<KeyHash>()
         let items = findings.filter { $0.inventoryLink == .keywardKey && seen.insert($0.secretHash).inserted }.map { finding in
             LeakReportItem(tokenHash: finding.secretHash.hex, type: finding.ruleID, url: finding.location,
-                           source: finding.commit == nil ? (fromGitHistory ? "commit" : "content") : "commit")
+                           source: finding.commit == nil && !fromGitHistory ? "content" : "commit")
         }
         guard !items.isEmpty else {
             ScanMessages.note("report: no keyward keys found; nothing sent to \(address)")
