@@ -97,6 +97,8 @@ public struct WebhookDispatcher: Service {
         var leaseRenewedAt: Timestamp = .distantPast
         var noticesAt: Timestamp = .distantPast
         var depthAt: Timestamp = .distantPast
+        var ingestedAt: ContinuousClock.Instant = .now - .seconds(3600)
+        var caughtUp = false
         var failing = false
     }
 
@@ -128,10 +130,16 @@ public struct WebhookDispatcher: Service {
                     logger.info("scheduled events written", metadata: ["key.expiring": .stringConvertible(expiring), "review.overdue": .stringConvertible(overdue)])
                 }
             }
-            // A few pages per turn, so recording attempts is not starved by a large backlog.
-            for _ in 0..<4 {
-                let ingestion = try await store.ingestWebhookEvents(now: clock.now())
-                if ingestion.caughtUp { break }
+            // New events are looked for once per poll interval (turns woken by finished
+            // attempts in between skip it), a few pages at a time so that recording attempts is
+            // not starved by a large backlog.
+            let elapsed = ContinuousClock.now - state.ingestedAt
+            if !state.caughtUp || elapsed >= .milliseconds(configuration.pollMilliseconds) {
+                state.ingestedAt = ContinuousClock.now
+                for _ in 0..<4 {
+                    state.caughtUp = try await store.ingestWebhookEvents(now: clock.now()).caughtUp
+                    if state.caughtUp { break }
+                }
             }
             let free = configuration.maxInFlight - state.inFlight.count
             guard free > 0 else { return [] }
