@@ -11,6 +11,7 @@ extension Dashboard {
         let governance = node.governance
         let loaded = governance.policy
         let counts = try await node.store.dashboardCounts(now: now, reviewIntervalDays: loaded.reviewIntervalDays)
+        let findings = try await findingCounts.counts(from: node.store)
         let rules = AttentionRules(loaded.policy)
         let leaked = try await node.store.dashboardLeakedKeys(now: now, limit: Self.attentionListLength)
         let unowned = try await node.store.dashboardFindings(rules: rules.unowned, limit: Self.attentionListLength)
@@ -18,7 +19,7 @@ extension Dashboard {
         let review = try await node.store.dashboardFindings(rules: rules.overdueReview, limit: Self.attentionListLength)
         let drills = try await node.store.drills(limit: 5)
 
-        func total(_ ids: [String]) -> Int { Set(ids).reduce(0) { $0 + (counts.openFindingsByRule[$1] ?? 0) } }
+        func total(_ ids: [String]) -> Int { Set(ids).reduce(0) { $0 + (findings.openByRule[$1] ?? 0) } }
         let attention: [[String: Any]] = [
             attentionCard("Leaked and still live", count: leaked.count, empty: "No live key has been reported leaked.",
                           items: leaked.keys.map { ["href": "/ui/keys/\($0.id)", "label": $0.name, "detail": "\($0.owner) · \($0.id)", "severity": "critical"] },
@@ -49,14 +50,14 @@ extension Dashboard {
                          value: value, style: "bar-expiring")
         }
         let severityBars = FindingSeverity.allCases.reversed().map {
-            SVGChart.Bar(label: $0.rawValue, value: counts.findingsBySeverity[$0] ?? 0, style: "bar-\($0.rawValue)", link: "/ui/findings?severity=\($0.rawValue)")
+            SVGChart.Bar(label: $0.rawValue, value: findings.bySeverity[$0] ?? 0, style: "bar-\($0.rawValue)", link: "/ui/findings?severity=\($0.rawValue)")
         }
         let nhiPrefix = FrameworkReference.owaspNHI + ":"
-        let nhiBars = counts.findingsByFramework.filter { $0.key.hasPrefix(nhiPrefix) }
+        let nhiBars = findings.byFramework.filter { $0.key.hasPrefix(nhiPrefix) }
             .sorted { Self.itemOrder($0.key) < Self.itemOrder($1.key) }
             .map { SVGChart.Bar(label: String($0.key.dropFirst(nhiPrefix.count)), value: $0.value, style: "bar-nhi",
                                 link: "/ui/findings?" + HTMLText.query([("framework", $0.key)])) }
-        let activeFindings = counts.findingsBySeverity.values.reduce(0, +)
+        let activeFindings = findings.bySeverity.values.reduce(0, +)
 
         let context: [String: Any] = [
             "total": counts.total, "live": counts.live, "activeFindings": activeFindings,

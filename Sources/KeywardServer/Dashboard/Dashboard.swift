@@ -11,6 +11,7 @@ struct Dashboard: Sendable {
     let node: KeywardNode
     let renderer: DashboardRenderer
     let sessions: DashboardSessions
+    let findingCounts = FindingCountsCache()
 
     init(node: KeywardNode) throws {
         self.node = node

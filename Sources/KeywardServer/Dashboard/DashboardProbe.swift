@@ -21,6 +21,9 @@ public struct DashboardProbe: Sendable {
                              canWrite: true)
     }
 
+    /// Drops the cached finding counts, so the next overview counts as after a change.
+    public func forgetCachedCounts() { dashboard.findingCounts.forget() }
+
     /// Renders `/ui/` or `/ui/inventory?…` and returns the status and the page's size in bytes.
     public func render(_ target: String) async throws -> (status: Int, bytes: Int) {
         let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "bench", path: target), body: RequestBody(buffer: ByteBuffer()))

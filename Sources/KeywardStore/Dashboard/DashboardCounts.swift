@@ -19,14 +19,6 @@ public struct DashboardCounts: Sendable, Equatable {
     public var live = 0
     /// Live credentials reviewed within the review interval.
     public var reviewedLive = 0
-    /// Active (open or acknowledged) findings.
-    public var findingsBySeverity: [FindingSeverity: Int] = [:]
-    /// Active findings per framework reference (`OWASP-NHI-2025:NHI7`).
-    public var findingsByFramework: [String: Int] = [:]
-    /// Active findings per rule id.
-    public var findingsByRule: [String: Int] = [:]
-    /// Open (unacknowledged) findings per rule id: what still waits for someone.
-    public var openFindingsByRule: [String: Int] = [:]
 
     public init() {}
 
@@ -39,7 +31,20 @@ public struct DashboardCounts: Sendable, Equatable {
         guard status == "active" || status == "rotating" else { return }
         live += count
         if reviewed { reviewedLive += count }
-        ages[age >= 0 && age < ages.count - 1 ? age : ages.count - 1] += count
+        // -2: counted elsewhere (keys' ages come from their own index ranges).
+        if age != -2 { ages[age >= 0 && age < ages.count - 1 ? age : ages.count - 1] += count }
         if (0..<expiringByWeek.count).contains(week) { expiringByWeek[week] += count }
     }
+}
+
+/// Active (open or acknowledged) findings, counted for the overview.
+public struct DashboardFindingCounts: Sendable, Equatable {
+    public var bySeverity: [FindingSeverity: Int] = [:]
+    /// Per framework reference (`OWASP-NHI-2025:NHI7`).
+    public var byFramework: [String: Int] = [:]
+    public var byRule: [String: Int] = [:]
+    /// Open (unacknowledged) findings per rule id: what still waits for someone.
+    public var openByRule: [String: Int] = [:]
+
+    public init() {}
 }

@@ -22,10 +22,13 @@ enum DashboardMigration {
             """,
             "CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions (expires_at)",
             "CREATE INDEX audit_action ON audit_events (action, seq)",
-            // The overview counts keys from this narrow index instead of the wide rows, finds
-            // reviewed keys through the expression index, and counts and lists findings per rule
-            // from the last one without touching the table.
-            "CREATE INDEX dashboard_keys_overview ON keys (state, disabled, environment, created_at, expires_at)",
+            // The overview counts keys from these narrow indexes instead of the wide rows (status
+            // by environment in index order; ages and expiries as index ranges), finds reviewed
+            // keys through the expression index, and counts and lists findings per rule from the
+            // last one without touching the table.
+            "CREATE INDEX dashboard_keys_status ON keys (state, disabled, environment)",
+            "CREATE INDEX dashboard_keys_age ON keys (state, disabled, created_at, expires_at)",
+            "CREATE INDEX dashboard_keys_expiry ON keys (expires_at, state, disabled, environment)",
             flavor == .postgres
                 ? "CREATE INDEX dashboard_keys_reviewed ON keys (((meta::jsonb) ->> 'reviewed_at'))"
                 : "CREATE INDEX dashboard_keys_reviewed ON keys (json_extract(meta, '$.reviewed_at'))",

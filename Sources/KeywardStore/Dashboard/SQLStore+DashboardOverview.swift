@@ -2,25 +2,61 @@ import KeywardCore
 import SQLKit
 
 extension SQLStore {
-    /// The overview's counts from grouped queries (never a row per credential): one pass over
-    /// the narrow `dashboard_keys_overview` index, one over imported records, one over the
-    /// `dashboard_findings_rule` index, plus an index range for reviewed keys and one look-up per
-    /// rule for its framework references. Each grouped query returns a few hundred rows whatever
-    /// the inventory's size.
+    /// The overview's counts of keys and imported records, never a row per credential: keys
+    /// by status and environment in the order of `dashboard_keys_status`, expired and expiring
+    /// keys as a range of `dashboard_keys_expiry`, live keys per age bucket as ranges of
+    /// `dashboard_keys_age`, reviewed keys through the expression index; imported records (a
+    /// smaller table) in one grouped pass. Findings are counted by ``dashboardFindingCounts()``.
     public func dashboardCounts(now: Timestamp, reviewIntervalDays: Int64) async throws -> DashboardCounts {
         let flavor = backend.flavor
         let at = now.millisecondsSinceEpoch
+        let week = 7 * Self.dayMilliseconds
         let reviewCutoff = Timestamp(millisecondsSinceEpoch: at - reviewIntervalDays * Self.dayMilliseconds)
         return try await backend.read { db in
             var counts = DashboardCounts()
-            let keyRows = try await db.raw("""
-                SELECT \(Self.keyStatusExpression(now: now)) AS status, environment AS env, \(Self.ageBucket("created_at", now: at)) AS age, \
-                \(Self.expiryWeek(now: at)) AS week, COUNT(*) AS n FROM keys GROUP BY 1, 2, 3, 4
+            // Status by environment; "expired" is derived below from the expiry index.
+            var byStateAndEnvironment: [String: [String: Int]] = [:]
+            for row in try await db.raw("SELECT state, disabled, environment, COUNT(*) AS n FROM keys GROUP BY state, disabled, environment").all() {
+                let state = try row.text("state")
+                let status = state == "revoked" ? "revoked" : try row.integer("disabled") != 0 ? "disabled" : state
+                byStateAndEnvironment[status, default: [:]][try row.text("environment"), default: 0] += Int(try row.integer("n"))
+            }
+            let expiredRows = try await db.raw("""
+                SELECT state, environment, COUNT(*) AS n FROM keys WHERE expires_at <= \(bind: at) AND state <> 'revoked' AND disabled = 0 \
+                GROUP BY state, environment
                 """).all()
-            for row in keyRows {
-                counts.add(status: try row.text("status"), provider: InventoryProvider.keyward.rawValue, environments: [try row.text("env")],
-                           age: Int(try row.integer("age")), week: Int(try row.integer("week")), reviewed: false,
-                           count: Int(try row.integer("n")))
+            for row in expiredRows {
+                let n = Int(try row.integer("n"))
+                let environment = try row.text("environment")
+                byStateAndEnvironment[try row.text("state"), default: [:]][environment, default: 0] -= n
+                byStateAndEnvironment["expired", default: [:]][environment, default: 0] += n
+            }
+            for (status, environments) in byStateAndEnvironment {
+                for (environment, n) in environments where n > 0 {
+                    counts.add(status: status, provider: InventoryProvider.keyward.rawValue, environments: [environment], age: -2, week: -1, reviewed: false, count: n)
+                }
+            }
+            let weekRows = try await db.raw("""
+                SELECT (expires_at - \(bind: at)) / \(bind: week) AS week, COUNT(*) AS n FROM keys \
+                WHERE expires_at > \(bind: at) AND expires_at <= \(bind: at + 13 * week) AND state <> 'revoked' AND disabled = 0 GROUP BY 1
+                """).all()
+            for row in weekRows {
+                let index = Int(try row.integer("week"))
+                if counts.expiringByWeek.indices.contains(index) { counts.expiringByWeek[index] += Int(try row.integer("n")) }
+            }
+            // Live keys per age bucket: disjoint created_at ranges, each an index range.
+            let day = Self.dayMilliseconds
+            let bounds: [Int64?] = [at - 30 * day, at - 90 * day, at - 180 * day, at - 365 * day, at - 730 * day, nil]
+            var upper: Int64? = nil
+            for (bucket, lower) in bounds.enumerated() {
+                var range: SQLQueryString = lower.map { "created_at > \(bind: $0)" } ?? "1 = 1"
+                if let upper { range = range + " AND created_at <= \(bind: upper)" }
+                let n = try await db.raw("""
+                    SELECT COUNT(*) AS n FROM keys WHERE state IN ('active', 'rotating') AND disabled = 0 AND \(range) \
+                    AND (expires_at IS NULL OR expires_at > \(bind: at))
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                counts.ages[bucket] += n
+                upper = lower
             }
             let reviewedExpression = flavor == .postgres ? "((meta::jsonb) ->> 'reviewed_at')" : "json_extract(meta, '$.reviewed_at')"
             counts.reviewedLive += try await db.raw("""
@@ -39,6 +75,16 @@ extension SQLStore {
                            age: Int(try row.integer("age")), week: Int(try row.integer("week")), reviewed: try row.integer("reviewed") != 0,
                            count: Int(try row.integer("n")))
             }
+            return counts
+        }
+    }
+
+    /// Active findings by severity, rule and framework reference, and open ones by rule: one
+    /// pass over the `dashboard_findings_rule` index, then one look-up per rule for its
+    /// references (a rule's findings carry the rule's references).
+    public func dashboardFindingCounts() async throws -> DashboardFindingCounts {
+        try await backend.read { db in
+            var counts = DashboardFindingCounts()
             let findingRows = try await db.raw("SELECT rule, state, severity_rank, COUNT(*) AS n FROM findings GROUP BY rule, state, severity_rank").all()
             for row in findingRows {
                 let state = try row.enumeration("state", as: FindingState.self)
@@ -47,23 +93,30 @@ extension SQLStore {
                 let rank = Int(try row.integer("severity_rank"))
                 let rule = try row.text("rule")
                 if let severity = FindingSeverity.allCases.first(where: { FindingRow.rank($0) == rank }) {
-                    counts.findingsBySeverity[severity, default: 0] += count
+                    counts.bySeverity[severity, default: 0] += count
                 }
-                counts.findingsByRule[rule, default: 0] += count
-                if state == .open { counts.openFindingsByRule[rule, default: 0] += count }
+                counts.byRule[rule, default: 0] += count
+                if state == .open { counts.openByRule[rule, default: 0] += count }
             }
-            // A rule's findings carry the rule's framework references, so one finding per rule
-            // tells where all of them count.
-            for (rule, count) in counts.findingsByRule {
+            for (rule, count) in counts.byRule {
                 let row = try await db.raw("""
                     SELECT frameworks FROM findings WHERE rule = \(bind: rule) AND state IN ('open', 'acknowledged') LIMIT 1
                     """).first()
                 guard let row else { continue }
                 for reference in try ColumnJSON.strings(try row.text("frameworks"), column: "frameworks") {
-                    counts.findingsByFramework[reference, default: 0] += count
+                    counts.byFramework[reference, default: 0] += count
                 }
             }
             return counts
+        }
+    }
+
+    /// The sequence number of the audit chain's head. Every change keyward makes (keys,
+    /// findings, imports, reviews) appends an event in its own transaction, so this names a
+    /// version of the data that derived views can be cached by.
+    public func auditHeadSequence() async throws -> Int64 {
+        try await backend.read { db in
+            try await db.raw("SELECT seq FROM audit_head WHERE id = 1").first()?.decode(column: "seq", as: Int64.self) ?? 0
         }
     }
 

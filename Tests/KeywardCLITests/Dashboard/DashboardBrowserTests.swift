@@ -129,6 +129,11 @@ struct DashboardBrowserTests {
         try await shoot(browser, "03-inventory-filtered")
         try await browser.navigate(base + "/ui/inventory?sort=created&dir=desc")
         try await shoot(browser, "04-inventory")
+        // A phone-sized window: the same pages stack into one column.
+        try await browser.resize(width: 400, height: 860)
+        try await browser.navigate(base + "/ui/")
+        try await shoot(browser, "04b-overview-narrow", resize: false)
+        try await browser.resize(width: 1280, height: 900)
 
         // The key page, then revoke with its confirmation.
         let id = fixture.target.object.id
@@ -205,10 +210,10 @@ struct DashboardBrowserTests {
     }
 
     /// Saves a screenshot; `fullHeight` enlarges the window first to capture a long page.
-    func shoot(_ browser: WebDriver, _ name: String, fullHeight: Int? = nil) async throws {
+    func shoot(_ browser: WebDriver, _ name: String, fullHeight: Int? = nil, resize: Bool = true) async throws {
         if let fullHeight { try await browser.resize(width: 1280, height: fullHeight) }
         let png = try await browser.screenshot()
         try png.write(to: Self.artifacts.appendingPathComponent(name + ".png"))
-        if fullHeight != nil { try await browser.resize(width: 1280, height: 900) }
+        if fullHeight != nil, resize { try await browser.resize(width: 1280, height: 900) }
     }
 }
