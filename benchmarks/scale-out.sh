@@ -9,39 +9,15 @@
 # Uses KEYWARD_BENCH_DATABASE_URL (a server where it may create a database) or starts a private
 # PostgreSQL cluster from Debian's packages. Needs wrk.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 rounds=${1:-200}
 bulk=${2:-100000}
-swift build -c release --scratch-path .build-release --product keyward >/dev/null 2>&1
-bin=$PWD/.build-release/release/keyward
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -n "${pgdata:-}" ] && su postgres -c "$pgbin/pg_ctl -D $pgdata -m immediate stop" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [ -z "${KEYWARD_BENCH_DATABASE_URL:-}" ]; then
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  pgdata=$(mktemp -d /tmp/keyward-bench-pg.XXXXXX); chown postgres "$pgdata"
-  su postgres -c "$pgbin/initdb -D $pgdata -A trust -U postgres" >/dev/null
-  su postgres -c "$pgbin/pg_ctl -D $pgdata -o '-p 55499 -k /tmp' -l $pgdata/log start" >/dev/null
-  KEYWARD_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:55499/postgres
-fi
-db=keyward_bench_$$
-psql "$KEYWARD_BENCH_DATABASE_URL" -qc "CREATE DATABASE $db" >/dev/null
-url=${KEYWARD_BENCH_DATABASE_URL%/*}/$db
+source "$(dirname "$0")/lib.sh"
+postgres_database keyward_bench_$$
+url=$database_url
 
-start_node() { # port
-  "$bin" serve --database-url "$url" --port "$1" > "$work/node-$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.05; done
-  echo "node on port $1 did not start" >&2; exit 2
-}
-start_node 19101
-admin=$(grep -o 'kw_live_[0-9A-Za-z]*' "$work/node-19101.log" | head -1)
-start_node 19102
+start_node 19101 --database-url "$url"
+admin=$(bootstrap_key 19101)
+start_node 19102 --database-url "$url"
 export KEYWARD_TOKEN=$admin KEYWARD_ADDR=http://127.0.0.1:19101
 nodes=http://127.0.0.1:19101,http://127.0.0.1:19102
 
