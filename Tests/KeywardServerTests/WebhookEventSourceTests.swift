@@ -73,18 +73,18 @@ struct WebhookEventSourceTests {
             let evaluation = try await fixture.node.governance.evaluate()
             #expect(evaluation.opened >= 1)
             let dispatcher = fixture.startDispatcher()
-            try await eventually("key.expiring and finding.opened") {
+            try await eventually("key.expiring and finding.opened", clock: fixture.clock, step: 50) {
                 let types = fixture.receiver.unique.map(\.type)
                 return types.contains("key.expiring") && types.contains("finding.opened")
             }
             fixture.clock.advance(seconds: 2 * 86_400)
-            try await eventually("review.overdue") { fixture.receiver.unique.contains { $0.type == "review.overdue" } }
+            try await eventually("review.overdue", clock: fixture.clock, step: 50) { fixture.receiver.unique.contains { $0.type == "review.overdue" } }
             // Evaluating again opens nothing new; a second dispatcher adds nothing either.
             try await fixture.node.governance.evaluate()
             try await dispatcher.stop()
             let second = fixture.startDispatcher()
             fixture.clock.advance(seconds: 60)
-            try await eventually("the second dispatcher caught up") {
+            try await eventually("the second dispatcher caught up", clock: fixture.clock, step: 50) {
                 let caughtUp = try await fixture.store.ingestWebhookEvents(now: fixture.clock.now()).caughtUp
                 let pending = try await fixture.deliveries(subscription, state: .pending)
                 return caughtUp && pending.isEmpty
@@ -131,7 +131,7 @@ struct WebhookLeakTests {
                                         url: "https://github.com/acme/app/blob/main/.env", source: "content")
             _ = try await fixture.node.keys.respondToLeaks([LeakReportBatch(sightings: [sighting], reporter: LeakReporter(name: "github"))],
                                                           action: .revoke)
-            try await eventually("three deliveries") { try await fixture.deliveries(subscription, state: .delivered).count == 3 }
+            try await eventually("three deliveries", clock: fixture.clock, step: 50) { try await fixture.deliveries(subscription, state: .delivered).count == 3 }
             try await dispatcher.stop()
             let received = fixture.receiver.unique
             #expect(received.map(\.type).sorted() == ["finding.opened", "key.leaked", "key.revoked"])
