@@ -65,6 +65,12 @@ struct DashboardStoreTests {
             old.age = .from90to365
             #expect(try await fixture.store.dashboardInventory(old, now: now).total == 8)
 
+            var withFindings = DashboardInventoryQuery()
+            withFindings.findings = .with
+            #expect(try await fixture.store.dashboardInventory(withFindings, now: now).total == 0)
+            withFindings.findings = .without
+            #expect(try await fixture.store.dashboardInventory(withFindings, now: now).total == 12)
+
             var exported: [DashboardInventoryRow] = []
             try await fixture.store.forEachDashboardInventoryPage(DashboardInventoryQuery(), now: now, pageSize: 5) { exported.append(contentsOf: $0) }
             #expect(exported.count == 12)
