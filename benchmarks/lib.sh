@@ -1,8 +1,11 @@
 # Shared by the benchmark scripts: release build, node processes, a PostgreSQL database, cleanup.
 # Source it after `set -euo pipefail`; it changes to the repository root.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-swift build -c release --scratch-path .build-release --product keyward >/dev/null 2>&1
-bin=$PWD/.build-release/release/keyward
+# KEYWARD_BENCH_BIN names a release binary built before (the tree may be changing meanwhile).
+if [ -z "${KEYWARD_BENCH_BIN:-}" ]; then
+  swift build -c release --scratch-path .build-release --product keyward >/dev/null 2>&1
+fi
+bin=${KEYWARD_BENCH_BIN:-$PWD/.build-release/release/keyward}
 work=$(mktemp -d)
 pids=()
 cleanup_hooks=()
