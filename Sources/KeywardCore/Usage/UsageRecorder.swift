@@ -4,8 +4,10 @@ import Synchronization
 /// with first and last sight, and unknown or malformed keys by address.
 ///
 /// A verification costs one lock of one of 16 shards (chosen by key, or by address for keys
-/// that were not found) and two dictionary updates of fixed-size keys; it allocates only when a
-/// caller is met for the first time since the last flush (its strings are then copied once).
+/// that were not found), one lookup of the key's tally (inline counters per answer for the
+/// current hour) and one of its caller, both keyed by single words; it allocates only when a
+/// caller is met for the first time since the last flush and its label, User-Agent or
+/// environment was never seen by the shard (field strings are interned).
 /// ``drain()`` swaps the tables out for the usage flusher, which adds them to the store; tables
 /// are bounded by ``UsageLimits`` and what does not fit is counted as overflow.
 public final class UsageRecorder: Sendable {
@@ -36,29 +38,33 @@ public final class UsageRecorder: Sendable {
             shard.state.withLock { $0.recordGuess(GuessKey(source: address, hour: hour), malformed: code == .malformed, at: millis, limit: limit) }
             return
         }
-        let slot = KeySlot(key.idDigits)
+        let slot = KeySlot(key)
         let hashes = caller.fieldHashes()
-        var hasher = Hasher()
-        hasher.combine(caller.address)
-        hasher.combine(hashes.label)
-        hasher.combine(hashes.agent)
-        hasher.combine(hashes.environment)
-        let fingerprint = hasher.finalize()
-        let codeIndex = UInt8(VerificationCode.index(of: code))
+        let callerKey = CallerKey(slot: slot, fingerprint: caller.fingerprint(hashes))
+        let codeIndex = VerificationCode.index(of: code)
+        let valid = code == .valid
         let limits = self.limits
         shards[slot.shard].state.withLock { shard in
-            shard.counts[CountKey(slot: slot, hour: hour, code: codeIndex), default: 0] += 1
-            let callerKey = CallerKey(slot: slot, fingerprint: fingerprint)
+            // One lookup for the key's counters, one for the caller.
+            let keyIndex: Dictionary<KeySlot, KeyTally>.Index
+            if let found = shard.keys.index(forKey: slot) {
+                keyIndex = found
+                shard.keys.values[keyIndex].count(hour: hour, code: codeIndex)
+            } else {
+                var tally = KeyTally(key: key, hour: hour)
+                tally.count(hour: hour, code: codeIndex)
+                shard.keys[slot] = tally
+                keyIndex = shard.keys.index(forKey: slot)!
+            }
             if let index = shard.callers.index(forKey: callerKey) {
-                shard.callers.values[index].add(at: millis, valid: code == .valid)
+                shard.callers.values[index].add(at: millis, valid: valid)
                 return
             }
-            let held = shard.callersPerKey[slot, default: 0]
-            guard held < limits.callersPerKey, callerTotal.load(ordering: .relaxed) < limits.totalCallers else {
-                shard.overflow[slot, default: 0] += 1
+            guard shard.keys.values[keyIndex].callers < limits.callersPerKey, callerTotal.load(ordering: .relaxed) < limits.totalCallers else {
+                shard.keys.values[keyIndex].overflow += 1
                 return
             }
-            shard.callersPerKey[slot] = held + 1
+            shard.keys.values[keyIndex].callers += 1
             callerTotal.add(1, ordering: .relaxed)
             let limit = limits.maximumFieldBytes
             let recorded = RecordedCaller(
@@ -66,7 +72,7 @@ public final class UsageRecorder: Sendable {
                 agent: shard.interner.intern(caller.agent, hash: hashes.agent, limit: limit),
                 environment: shard.interner.intern(caller.environment, hash: hashes.environment, limit: limit))
             var tally = CallerTally(caller: recorded, first: millis)
-            tally.add(at: millis, valid: code == .valid)
+            tally.add(at: millis, valid: valid)
             shard.callers[callerKey] = tally
         }
     }
@@ -96,26 +102,69 @@ public final class UsageRecorder: Sendable {
     }
 }
 
-/// A key as the recorder's tables name it: the id's packed digits, copied from the index entry
-/// without building the id's text.
+/// A key as the recorder's tables name it: the identity of its index entry, which the tally
+/// holds on to (so the identity cannot be reused) and asks for the key's id at drain time. An
+/// entry replaced meanwhile (a configuration change) simply has a second tally with the same id;
+/// the store adds both.
 struct KeySlot: Hashable {
-    var a: UInt64, b: UInt64, c: UInt64
+    let bits: UInt
 
-    init(_ digits: KeyID.PackedDigits) { (a, b, c) = digits.words }
+    init(_ key: IndexedKey) { bits = UInt(bitPattern: ObjectIdentifier(key)) }
 
-    var shard: Int { Int(truncatingIfNeeded: a ^ b ^ c ^ (c >> 17)) & (UsageRecorder.shardCount - 1) }
-    var keyID: KeyID { KeyID.PackedDigits(words: (a, b, c)).keyID }
+    /// Entries are at least 16-byte aligned: skip the low bits.
+    var shard: Int { Int(truncatingIfNeeded: bits >> 4 ^ bits >> 11) & (UsageRecorder.shardCount - 1) }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(bits) }
 }
 
-struct CountKey: Hashable {
-    var slot: KeySlot
+/// Verifications of one key since the last flush: by answer for the current hour (inline, no
+/// allocation), other hours met within the interval (an hour boundary) in a side table, and
+/// how many callers it holds in the caller table.
+struct KeyTally {
+    let key: IndexedKey
     var hour: Int64
-    var code: UInt8
+    var counts = CodeCounts()
+    var otherHours: [Int64: CodeCounts] = [:]
+    var callers = 0
+    var overflow: Int64 = 0
+
+    init(key: IndexedKey, hour: Int64) {
+        self.key = key
+        self.hour = hour
+    }
+
+    mutating func count(hour: Int64, code: Int) {
+        if hour == self.hour {
+            counts.add(code)
+        } else {
+            otherHours[hour, default: CodeCounts()].add(code)
+        }
+    }
+}
+
+/// One counter per verification code, inline.
+struct CodeCounts {
+    var values: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+    mutating func add(_ code: Int) {
+        withUnsafeMutableBytes(of: &values) { $0.storeBytes(of: $0.load(fromByteOffset: code * 8, as: Int64.self) + 1, toByteOffset: code * 8, as: Int64.self) }
+    }
+
+    func forEachNonZero(_ body: (VerificationCode, Int64) -> Void) {
+        withUnsafeBytes(of: values) { raw in
+            for (index, code) in VerificationCode.allCases.enumerated() {
+                let value = raw.load(fromByteOffset: index * 8, as: Int64.self)
+                if value > 0 { body(code, value) }
+            }
+        }
+    }
 }
 
 struct CallerKey: Hashable {
     var slot: KeySlot
-    var fingerprint: Int
+    var fingerprint: UInt64
+
+    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint &+ UInt64(slot.bits) &* 0x9E37_79B9_7F4A_7C15) }
 }
 
 struct CallerTally {
@@ -156,10 +205,8 @@ final class UsageShardBox: Sendable {
 }
 
 struct UsageShard {
-    var counts: [CountKey: Int64] = [:]
+    var keys: [KeySlot: KeyTally] = [:]
     var callers: [CallerKey: CallerTally] = [:]
-    var callersPerKey: [KeySlot: Int] = [:]
-    var overflow: [KeySlot: Int64] = [:]
     var guesses: [GuessKey: GuessTally] = [:]
     var droppedGuesses: Int64 = 0
     /// Kept across flushes: field values repeat from one interval to the next.
@@ -179,31 +226,32 @@ struct UsageShard {
 
     /// Empties the tables but keeps their capacity, so the next interval does not regrow them.
     mutating func clear() {
-        counts.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
         callers.removeAll(keepingCapacity: true)
-        callersPerKey.removeAll(keepingCapacity: true)
-        overflow.removeAll(keepingCapacity: true)
         guesses.removeAll(keepingCapacity: true)
         droppedGuesses = 0
     }
 
     func append(to batch: inout UsageBatch) {
         var ids: [KeySlot: KeyID] = [:]
-        func id(_ slot: KeySlot) -> KeyID {
-            if let known = ids[slot] { return known }
-            let made = slot.keyID
-            ids[slot] = made
-            return made
-        }
-        for (key, count) in counts {
-            batch.counts.append(UsageCount(keyID: id(key.slot), hour: Timestamp(millisecondsSinceEpoch: key.hour),
-                                           code: VerificationCode.allCases[Int(key.code)], count: count))
+        ids.reserveCapacity(keys.count)
+        for (slot, tally) in keys {
+            let id = tally.key.id
+            ids[slot] = id
+            let hour = Timestamp(millisecondsSinceEpoch: tally.hour)
+            tally.counts.forEachNonZero { code, count in batch.counts.append(UsageCount(keyID: id, hour: hour, code: code, count: count)) }
+            for (other, counts) in tally.otherHours {
+                counts.forEachNonZero { code, count in
+                    batch.counts.append(UsageCount(keyID: id, hour: Timestamp(millisecondsSinceEpoch: other), code: code, count: count))
+                }
+            }
+            if tally.overflow > 0 { batch.callerOverflow[id, default: 0] += tally.overflow }
         }
         for (key, tally) in callers {
-            batch.callers.append(CallerUsage(keyID: id(key.slot), caller: tally.caller.identity, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
+            guard let id = ids[key.slot] else { continue }
+            batch.callers.append(CallerUsage(keyID: id, caller: tally.caller.identity, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
                                              lastSeen: Timestamp(millisecondsSinceEpoch: tally.last), count: tally.count, validCount: tally.valid))
         }
-        for (slot, count) in overflow { batch.callerOverflow[id(slot), default: 0] += count }
         for (key, tally) in guesses {
             batch.guesses.append(GuessUsage(source: key.source.isIPv4 ? key.source.description : "\(key.source)/64",
                                             hour: Timestamp(millisecondsSinceEpoch: key.hour), notFound: tally.notFound,

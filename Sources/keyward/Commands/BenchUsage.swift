@@ -11,10 +11,16 @@ import Glibc
 /// see the same machine state; each round times a stretch of verifications as a whole (no
 /// clock read per call). Between stretches of `flushEvery` verifications the recorder is
 /// drained, untimed, as the usage flusher does once a second on a server.
+///
+/// Two traffic shapes: *hot* — 1,000 keys, each presented by its own caller many times per flush
+/// interval (the recorder's hit path) — and *cold* — every sample key once per interval, so each
+/// verification inserts a new key tally and a new caller (the worst case).
 enum UsageMonitoringBench {
     enum Mode: String, CaseIterable { case on, off, both }
 
     struct Result: Encodable {
+        var traffic: String
+        var keys: Int
         var mode: String
         var iterations: Int
         var rounds: Int
@@ -25,7 +31,7 @@ enum UsageMonitoringBench {
         var distinctCallers: Int
 
         enum CodingKeys: String, CodingKey {
-            case mode, iterations, rounds, ratio
+            case traffic, keys, mode, iterations, rounds, ratio
             case offPerSecond = "off_verifications_per_second"
             case onPerSecond = "on_verifications_per_second"
             case distinctCallers = "distinct_callers"
@@ -33,6 +39,22 @@ enum UsageMonitoringBench {
     }
 
     static func run(verifier: Verifier, samples: [String], iterations: Int, mode: Mode, rounds: Int = 5, json: Bool) throws {
+        let shapes: [(String, [String])] = [("hot", Array(samples.prefix(1000))), ("cold", samples)]
+        let results = shapes.map { name, keys in measure(verifier: verifier, traffic: name, samples: keys, iterations: iterations, mode: mode, rounds: rounds) }
+        if json { return try Output.json(results) }
+        print("usage monitoring, \(iterations) verifications per round, median of \(rounds) alternating rounds:")
+        var rows: [[String]] = []
+        for result in results {
+            if let rate = result.offPerSecond { rows.append([result.traffic, String(result.keys), "off", String(format: "%.0f", rate), String(format: "%.0f", 1e9 / rate), ""]) }
+            if let rate = result.onPerSecond {
+                rows.append([result.traffic, String(result.keys), "on", String(format: "%.0f", rate), String(format: "%.0f", 1e9 / rate),
+                             result.ratio.map { String(format: "%.3f", $0) } ?? ""])
+            }
+        }
+        Output.table(["TRAFFIC", "KEYS", "MONITORING", "VERIFICATIONS/S", "NS/VERIFICATION", "ON/OFF"], rows)
+    }
+
+    static func measure(verifier: Verifier, traffic: String, samples: [String], iterations: Int, mode: Mode, rounds: Int) -> Result {
         let recorder = UsageRecorder()
         let addresses = (0..<1000).map { IPAddress("10.\($0 / 250).\($0 % 250).7")! }
         let labels = ["billing-api", "reports", "gateway", "worker"].map { Array($0.utf8) }
@@ -46,13 +68,15 @@ enum UsageMonitoringBench {
                 let stretch = min(flushEvery, iterations - done)
                 let start = DispatchTime.now().uptimeNanoseconds
                 for index in done..<(done + stretch) {
-                    var key = samples[index % samples.count]
+                    let keyIndex = index % samples.count
+                    var key = samples[keyIndex]
                     key.withUTF8 { bytes in
                         let outcome = verifier.verify(UnsafeRawBufferPointer(bytes), requiredScopes: noScopes, caller: nil)
                         if monitoring {
-                            labels[index & 3].withUnsafeBytes { label in
+                            // Each key has its own caller: one address and label per key.
+                            labels[keyIndex & 3].withUnsafeBytes { label in
                                 recorder.record(outcome.key, code: outcome.code, at: outcome.checkedAt,
-                                                caller: CallerFields(address: addresses[index % addresses.count], label: label))
+                                                caller: CallerFields(address: addresses[keyIndex % addresses.count], label: label))
                             }
                         }
                     }
@@ -82,14 +106,7 @@ enum UsageMonitoringBench {
         let offRate = median(off)
         let onRate = median(on)
         let ratio = offRate.flatMap { offRate in onRate.map { $0 / offRate } }
-        let result = Result(mode: mode.rawValue, iterations: iterations, rounds: rounds, offPerSecond: offRate, onPerSecond: onRate, ratio: ratio,
-                            distinctCallers: addresses.count * labels.count)
-        if json { return try Output.json(result) }
-        print("usage monitoring, \(iterations) verifications per round, median of \(rounds) alternating rounds, \(result.distinctCallers) distinct callers:")
-        var rows: [[String]] = []
-        if let offRate { rows.append(["off", String(format: "%.0f", offRate), String(format: "%.0f", 1e9 / offRate)]) }
-        if let onRate { rows.append(["on", String(format: "%.0f", onRate), String(format: "%.0f", 1e9 / onRate)]) }
-        Output.table(["MONITORING", "VERIFICATIONS/S", "NS/VERIFICATION"], rows)
-        if let ratio { print(String(format: "on/off throughput ratio: %.3f (target >= 0.90)", ratio)) }
+        return Result(traffic: traffic, keys: samples.count, mode: mode.rawValue, iterations: iterations, rounds: rounds, offPerSecond: offRate,
+                      onPerSecond: onRate, ratio: ratio, distinctCallers: min(samples.count, addresses.count * labels.count))
     }
 }
