@@ -74,6 +74,11 @@ public struct KeywardClient: Sendable {
         try await send(.POST, "/v1/keys/lookup", body: LookupBody(hashes: hashes.map(\.hex)))
     }
 
+    /// Imported inventory records carrying these provider identifiers (never secrets).
+    public func lookupInventory(externalIDs: [String], provider: String? = nil) async throws -> InventoryLookupResult {
+        try await send(.POST, "/v1/inventory/lookup", body: InventoryLookupBody(externalIDs: externalIDs, provider: provider))
+    }
+
     public func verify(key: String, requiredScopes: [String]? = nil, ip: String? = nil) async throws -> VerifyResult {
         try await send(.POST, "/v1/verify", body: VerifyBody(key: key, requiredScopes: requiredScopes, ip: ip))
     }

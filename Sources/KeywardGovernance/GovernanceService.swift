@@ -50,6 +50,12 @@ public final class GovernanceService: Sendable {
         try await store.inventoryPage(filter, now: clock.now())
     }
 
+    /// Imported records by their provider identifiers (the scanner's AWS access key ids).
+    public func records(externalIDs: [String], provider: InventoryProvider? = nil) async throws -> [InventoryRecord] {
+        guard !externalIDs.isEmpty else { return [] }
+        return try await store.governanceRead { try await $0.records(externalIDs: externalIDs, provider: provider) }
+    }
+
     /// Every credential as the policy engine sees it: keyward keys and imported records.
     func snapshot(now: Timestamp) async throws -> (items: [InventoryItem], owners: OwnerRegistry) {
         var items: [InventoryItem] = []

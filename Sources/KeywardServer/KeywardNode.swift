@@ -19,8 +19,14 @@ public final class KeywardNode: Sendable {
     public let governance: GovernanceService
     public let clock: any WallClock
     public let logger: Logger
+    /// Counters, histograms and levels served at `GET /metrics`.
+    public let metrics = NodeMetrics()
     /// Webhook queue depth and delivery counters, for metrics (KeywardServer/Webhooks).
     public let webhookStats = WebhookStats()
+    /// Per-key usage counted on the verify path; nil when usage monitoring is off.
+    public let usageRecorder: UsageRecorder?
+    /// Anomaly detection over flushed usage (KeywardServer/Monitoring).
+    public let anomalies: AnomalyMonitor
 
     /// Builds a node on an open store and loads every key into the verify index.
     public init(store: SQLStore, configuration: ServerConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {
@@ -32,6 +38,8 @@ public final class KeywardNode: Sendable {
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
+        self.usageRecorder = configuration.usageMonitoring ? UsageRecorder(limits: configuration.usageLimits) : nil
+        self.anomalies = AnomalyMonitor(store: store, clock: clock, thresholds: configuration.anomalies, logger: logger)
         let inventoryChanges = InventoryChanges()
         let keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
             let now = clock.now()
@@ -64,6 +72,7 @@ public final class KeywardNode: Sendable {
     /// Writes usage counted since the last flush. Failed writes are kept for the next flush.
     @discardableResult
     public func flushUsage() async -> Int {
+        await flushMonitoredUsage()
         let deltas = verifier.ledger.drain()
         guard !deltas.isEmpty else { return 0 }
         do {
@@ -71,6 +80,7 @@ public final class KeywardNode: Sendable {
             return deltas.count
         } catch {
             verifier.ledger.restore(deltas)
+            metrics.usageFlushFailures.increment()
             logger.error("usage flush failed; will retry", metadata: ["keys": .stringConvertible(deltas.count), "error": .string("\(error)")])
             return 0
         }

@@ -22,6 +22,24 @@ enum InventoryRoutes {
                 let page = try await governance.inventory(filter)
                 return try JSONBody.response(InventoryListObject(page, now: node.clock.now()))
             },
+            APIRoute(.post, "/v1/inventory/lookup", scope: "keyward:read") { request, context, _ in
+                let body = try await JSONBody.decode(InventoryLookupBody.self, from: request, context: context, allowed: ["external_ids", "provider"])
+                guard body.externalIDs.count <= InventoryLookupBody.maximumCount else {
+                    throw APIError.badRequest("at most \(InventoryLookupBody.maximumCount) external_ids per lookup, got \(body.externalIDs.count)")
+                }
+                if let long = body.externalIDs.first(where: { $0.isEmpty || $0.utf8.count > InventoryLookupBody.maximumLength }) {
+                    throw APIError.badRequest("each external id must be 1 to \(InventoryLookupBody.maximumLength) bytes, got \(long.utf8.count)")
+                }
+                var provider: InventoryProvider?
+                if let text = body.provider {
+                    guard let known = InventoryProvider(rawValue: text) else {
+                        throw APIError.badRequest("unknown provider \"\(text.prefix(40))\"; providers: \(InventoryProvider.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    provider = known
+                }
+                let records = try await governance.records(externalIDs: Array(Set(body.externalIDs)), provider: provider)
+                return try JSONBody.response(InventoryLookupResult(matches: records.compactMap(InventoryLookupResult.Match.init)))
+            },
             // The body is the export file itself (any content type), streamed to a temporary file;
             // `file` names it in rejections and the audit log.
             APIRoute(.post, "/v1/inventory/import/{kind}", scope: "keyward:write", maxBodyBytes: node.configuration.maxImportBytes) {

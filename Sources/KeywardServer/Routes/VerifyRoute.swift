@@ -9,9 +9,12 @@ enum VerifyRoute {
     static func route(_ node: KeywardNode) -> APIRoute {
         let verifier = node.verifier
         let confirmation = node.authenticator.confirmation
+        let recorder = node.usageRecorder
+        let metrics = node.metrics
         return APIRoute(.post, "/v1/verify", scope: "keyward:verify") { request, context, _ in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let checked: Verifier.Outcome = try body.withUnsafeReadableBytes { bytes in
+            let started = ContinuousClock.now
+            let (checked, parsed, stated) = try body.withUnsafeReadableBytes { bytes -> (Verifier.Outcome, VerifyRequest, IPAddress?) in
                 let parsed: VerifyRequest
                 do throws(VerifyRequestError) {
                     parsed = try VerifyRequestParser.parse(bytes)
@@ -25,11 +28,20 @@ enum VerifyRoute {
                     stated = address
                 }
                 let scopes = parsed.requiredScopes.map { Self.bytes($0, in: bytes) }
-                return Self.withBytes(parsed.key, in: bytes) { key in
+                let outcome = Self.withBytes(parsed.key, in: bytes) { key in
                     verifier.verify(key, requiredScopes: scopes, caller: stated ?? context.peerIP)
                 }
+                return (outcome, parsed, stated)
             }
-            let outcome = try await confirmation.confirm(checked)
+            let outcome: Verifier.Outcome
+            do {
+                outcome = try await confirmation.confirm(checked)
+            } catch {
+                metrics.unconfirmed.increment()
+                throw error
+            }
+            metrics.verified(outcome.code, nanoseconds: (ContinuousClock.now - started).nanoseconds)
+            if let recorder { VerifyUsage.record(outcome, parsed, stated: stated, body: body, request: request, context: context, into: recorder) }
             var buffer = ByteBuffer()
             buffer.reserveCapacity(256)
             VerifyResponseWriter.write(outcome, into: &buffer)

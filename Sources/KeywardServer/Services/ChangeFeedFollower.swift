@@ -28,8 +28,17 @@ struct ChangeFeedFollower: Service {
         case .changed(let records):
             let now = node.clock.now()
             for record in records { verifier.index.upsert(record, now: now) }
+            // Lag of the newest change in the batch: commit on some node to arrival here (the
+            // nodes' clocks are assumed to agree to well under the lags that matter).
+            if let newest = records.map(\.updatedAt).max() {
+                let lag = max(0, now.millisecondsSinceEpoch - newest.millisecondsSinceEpoch)
+                node.metrics.changeFeedLag.recordNanoseconds(lag * 1_000_000)
+            }
         case .lost(let reason):
-            if verifier.indexIsCurrent { node.logger.warning("change feed lost; answering fail-closed until resynchronised", metadata: ["reason": .string(reason)]) }
+            if verifier.indexIsCurrent {
+                node.logger.warning("change feed lost; answering fail-closed until resynchronised", metadata: ["reason": .string(reason)])
+                node.metrics.changeFeed(up: false)
+            }
             verifier.setIndexCurrent(false)
         case .resynchronise:
             verifier.setIndexCurrent(false)
@@ -38,6 +47,7 @@ struct ChangeFeedFollower: Service {
                 do {
                     try await node.reloadIndex()
                     verifier.setIndexCurrent(true)
+                    node.metrics.changeFeed(up: true)
                     return
                 } catch {
                     node.logger.error("resynchronising the verify index failed; retrying", metadata: ["error": .string(String(reflecting: error))])

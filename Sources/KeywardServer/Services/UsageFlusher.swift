@@ -9,7 +9,9 @@ struct UsageFlusher: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            let started = ContinuousClock.now
             await node.flushUsage()
+            node.metrics.usageFlushDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
         }
         await node.flushUsage()
         node.logger.info("usage flushed at shutdown")

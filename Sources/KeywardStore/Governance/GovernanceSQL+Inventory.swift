@@ -54,6 +54,19 @@ extension GovernanceSQL {
             .first().map(InventoryRow.decode)
     }
 
+    /// The records carrying any of these provider identifiers (AWS access key ids, GCP key
+    /// names…), for linking a scanner's finding to its owner. Uses the `external_id` index.
+    public func records(externalIDs: [String], provider: InventoryProvider? = nil) async throws -> [InventoryRecord] {
+        var result: [InventoryRecord] = []
+        for start in stride(from: 0, to: externalIDs.count, by: Self.batchSize) {
+            let ids: [SQLQueryString] = externalIDs[start..<min(start + Self.batchSize, externalIDs.count)].map { "\(bind: $0)" }
+            var query: SQLQueryString = "SELECT \(unsafeRaw: InventoryRow.columns) FROM inventory_records WHERE external_id IN (\(ids.joined(separator: ", ")))"
+            if let provider { query = query + " AND provider = \(bind: provider.rawValue)" }
+            result += try await db.raw(query + " ORDER BY seq").all().map(InventoryRow.decode)
+        }
+        return result
+    }
+
     /// The records of one owner, matched case-insensitively.
     public func records(owner: String) async throws -> [InventoryRecord] {
         try await db.raw("SELECT \(unsafeRaw: InventoryRow.columns) FROM inventory_records WHERE owner_folded = \(bind: owner.lowercased()) ORDER BY seq")

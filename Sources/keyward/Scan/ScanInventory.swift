@@ -103,3 +103,48 @@ struct ServerInventory: InventoryLookup {
         return InventoryMatch(keyID: key.id, status: InventoryMatch.status(forKeyStatus: keyStatus), keyStatus: keyStatus, owner: key.owner)
     }
 }
+
+// MARK: - external identifiers (AWS access key ids and the like, from imported inventory)
+
+extension InventoryMatch {
+    /// An imported record's state as the scan reports it: `active`/`rotating` are live, a
+    /// disabled, revoked or disappeared record is `revoked` (``keyStatus`` keeps the exact word).
+    init(_ match: InventoryLookupResult.Match) {
+        let status: LeakStatus = switch match.status {
+        case "active", "rotating": .live
+        case "expired": .expired
+        case "disabled", "revoked", "disappeared": .revoked
+        default: .unknown
+        }
+        self.init(keyID: match.recordID, status: status, keyStatus: match.status, owner: match.owner ?? match.identity)
+    }
+
+    /// Matches per identifier; a provider that is not one of the inventory's matches nothing.
+    static func byIdentifier(_ identifiers: [ExternalIdentifier], _ matches: [InventoryLookupResult.Match]) -> [ExternalIdentifier: InventoryMatch] {
+        var result: [ExternalIdentifier: InventoryMatch] = [:]
+        for match in matches {
+            let identifier = ExternalIdentifier(provider: match.provider, id: match.externalID)
+            if identifiers.contains(identifier), result[identifier] == nil { result[identifier] = InventoryMatch(match) }
+        }
+        return result
+    }
+}
+
+extension DatabaseInventory: ExternalIdentifierLookup {
+    func lookup(externalIdentifiers: [ExternalIdentifier]) async throws -> [ExternalIdentifier: InventoryMatch] {
+        let ids = Array(Set(externalIdentifiers.map(\.id)))
+        let records = try await store.governanceRead { try await $0.records(externalIDs: ids) }
+        return InventoryMatch.byIdentifier(externalIdentifiers, records.compactMap(InventoryLookupResult.Match.init))
+    }
+}
+
+extension ServerInventory: ExternalIdentifierLookup {
+    func lookup(externalIdentifiers: [ExternalIdentifier]) async throws -> [ExternalIdentifier: InventoryMatch] {
+        let ids = Array(Set(externalIdentifiers.map(\.id)))
+        var matches: [InventoryLookupResult.Match] = []
+        for start in stride(from: 0, to: ids.count, by: InventoryLookupBody.maximumCount) {
+            matches += try await client.lookupInventory(externalIDs: Array(ids[start..<min(start + InventoryLookupBody.maximumCount, ids.count)])).matches
+        }
+        return InventoryMatch.byIdentifier(externalIdentifiers, matches)
+    }
+}
