@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 runs=${2:-3}
 port=${KEYWARD_BENCH_PORT:-18080}
-swift build -c release --scratch-path .build-release --product keyward >/dev/null
-bin=.build-release/release/keyward
+if [ -z "${KEYWARD_BENCH_BIN:-}" ]; then
+  swift build -c release --scratch-path .build-release --product keyward >/dev/null
+fi
+bin=${KEYWARD_BENCH_BIN:-.build-release/release/keyward}
 work=$(mktemp -d)
 servers=()
 trap 'for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; wait "$s" 2>/dev/null || true; done; rm -rf "$work"' EXIT

@@ -11,8 +11,10 @@ if [ "${1:-}" = "--usage-monitoring" ]; then shift; exec benchmarks/http-usage.s
 seconds=${1:-10}
 runs=${2:-3}
 port=${KEYWARD_BENCH_PORT:-18080}
-swift build -c release --scratch-path .build-release --product keyward >/dev/null
-bin=.build-release/release/keyward
+if [ -z "${KEYWARD_BENCH_BIN:-}" ]; then
+  swift build -c release --scratch-path .build-release --product keyward >/dev/null
+fi
+bin=${KEYWARD_BENCH_BIN:-.build-release/release/keyward}
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
