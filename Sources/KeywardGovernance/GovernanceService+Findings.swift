@@ -49,9 +49,10 @@ extension GovernanceService {
         let (items, _) = try await snapshot(now: now)
         let (findings, campaigns) = try await store.governanceRead { sql in (try await sql.currentFindings(), try await sql.campaigns()) }
         let checks = try await lastChecks() ?? []
+        let drills = try await store.drills(limit: 10)
         return try await Offload.run {
             PostureReport.compute(.init(items: items, findings: findings, checks: checks, campaigns: campaigns, policyName: loaded.policy.name,
-                                        reviewIntervalDays: loaded.reviewIntervalDays, topRiskCount: topRiskCount, now: now))
+                                        reviewIntervalDays: loaded.reviewIntervalDays, topRiskCount: topRiskCount, drills: drills, now: now))
         }
     }
 }

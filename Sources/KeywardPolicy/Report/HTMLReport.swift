@@ -50,7 +50,20 @@ struct HTMLReport {
             body += "<tr><td>\(e(campaign.name))</td><td>\(e(campaign.status))</td><td>\(e(campaign.dueAt.iso8601))</td>"
             body += "<td>\(campaign.answered)/\(campaign.total)</td><td>\(campaign.revoked)</td><td>\(campaign.overdue ? "yes" : "no")</td></tr>"
         }
-        body += "</table><h2>Framework view</h2>"
+        body += "</table><h2>Revocation drills</h2>"
+        if report.drills.isEmpty {
+            body += "<p>No revocation drill has been run.</p>"
+        } else {
+            body += "<table><tr><th>Drill</th><th>Finished</th><th>Nodes</th><th>Rounds</th><th>p50 ms</th><th>p99 ms</th><th>Max ms</th><th>SLO ms</th><th>Result</th></tr>"
+            for drill in report.drills {
+                let ms = PostureReportRenderer.milliseconds
+                body += "<tr><td>\(e(drill.id))</td><td>\(e(drill.finishedAt.iso8601))</td><td>\(drill.nodes.count)</td><td>\(drill.rounds)</td>"
+                body += "<td>\(ms(drill.overall.p50Milliseconds))</td><td>\(ms(drill.overall.p99Milliseconds))</td><td>\(ms(drill.overall.maxMilliseconds))</td>"
+                body += "<td>\(ms(drill.sloMilliseconds))</td><td>\(drill.passed ? "passed" : "<strong>failed</strong>")</td></tr>"
+            }
+            body += "</table>"
+        }
+        body += "<h2>Framework view</h2>"
         body += frameworkTable("OWASP Non-Human Identities Top 10 (2025)", report.frameworks.owaspNHI)
         body += frameworkTable("NIST CSF 2.0", report.frameworks.nistCSF)
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>keyward posture report</title>"

@@ -45,6 +45,15 @@ struct MarkdownReport {
             [$0.name, $0.status, $0.dueAt.iso8601, "\($0.answered)/\($0.total)", String($0.revoked), $0.overdue ? "yes" : "no"]
         }))
         out.append("")
+        out.append("## Revocation drills")
+        out.append("")
+        out.append(report.drills.isEmpty ? "No revocation drill has been run (`keyward drill revoke --nodes …`)." : table(
+            ["Drill", "Finished", "Nodes", "Rounds", "p50 ms", "p99 ms", "Max ms", "SLO ms", "Result"], report.drills.map {
+                [$0.id, $0.finishedAt.iso8601, String($0.nodes.count), String($0.rounds), PostureReportRenderer.milliseconds($0.overall.p50Milliseconds),
+                 PostureReportRenderer.milliseconds($0.overall.p99Milliseconds), PostureReportRenderer.milliseconds($0.overall.maxMilliseconds),
+                 PostureReportRenderer.milliseconds($0.sloMilliseconds), $0.passed ? "passed" : "**failed**"]
+            }))
+        out.append("")
         out.append("## Framework view")
         for (title, entries) in [("OWASP Non-Human Identities Top 10 (2025)", report.frameworks.owaspNHI),
                                  ("NIST CSF 2.0", report.frameworks.nistCSF)] {

@@ -12,10 +12,12 @@ extension PostureReport {
         public var policyName: String
         public var reviewIntervalDays: Int64
         public var topRiskCount: Int
+        public var drills: [DrillResult]
         public var now: Timestamp
 
         public init(items: [InventoryItem], findings: [Finding], checks: [CheckResult], campaigns: [ReviewCampaign] = [],
-                    policyName: String, reviewIntervalDays: Int64 = 90, topRiskCount: Int = 10, now: Timestamp) {
+                    policyName: String, reviewIntervalDays: Int64 = 90, topRiskCount: Int = 10, drills: [DrillResult] = [], now: Timestamp) {
+            self.drills = drills
             self.items = items
             self.findings = findings
             self.checks = checks
@@ -35,7 +37,8 @@ extension PostureReport {
             findings: FindingSummary(findings: input.findings),
             topRisks: topRisks(active, count: input.topRiskCount),
             reviews: ReviewCoverage(items: input.items, campaigns: input.campaigns, intervalDays: input.reviewIntervalDays, now: input.now),
-            frameworks: FrameworkView(checks: input.checks, findings: input.findings))
+            frameworks: FrameworkView(checks: input.checks, findings: input.findings),
+            drills: input.drills)
     }
 
     /// Worst first: severity, then the oldest (longest ignored), then id for a stable order.

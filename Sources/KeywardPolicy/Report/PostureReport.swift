@@ -12,9 +12,11 @@ public struct PostureReport: Sendable, Codable, Equatable {
     public var topRisks: [RiskEntry]
     public var reviews: ReviewCoverage
     public var frameworks: FrameworkView
+    /// The latest revocation drills, newest first: how fast a revocation reached every node.
+    public var drills: [DrillResult]
 
     enum CodingKeys: String, CodingKey {
-        case generatedAt = "generated_at", policy, inventory, findings, topRisks = "top_risks", reviews, frameworks
+        case generatedAt = "generated_at", policy, inventory, findings, topRisks = "top_risks", reviews, frameworks, drills
     }
 }
 

@@ -18,6 +18,11 @@ public enum PostureReportRenderer {
         }
     }
 
+    /// Milliseconds with one decimal, as drills report them.
+    static func milliseconds(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+
     static func percent(_ fraction: Double) -> String {
         String(format: "%.1f%%", fraction * 100)
     }
