@@ -1,6 +1,5 @@
 import CoreMetrics
 import KeywardCore
-
 import Prometheus
 import Synchronization
 
@@ -12,8 +11,7 @@ import Synchronization
 ///
 /// Cost on the verify path: one relaxed atomic increment for the code and one histogram
 /// observation (a short lock) for the latency. Everything that is a level rather than an event
-/// (index size, webhook queue depth) is read at scrape time,
-/// so it costs nothing between scrapes.
+/// (index size, webhook queue depth) is read at scrape time, so it costs nothing between scrapes.
 ///
 /// Never a key, a hash or an owner in a label: labels are codes and fixed words only, so the
 /// series count is bounded and nothing secret reaches a metrics backend.
@@ -24,7 +22,7 @@ public final class NodeMetrics: Sendable {
     private let verifications: [CoreMetrics.Counter]
     /// Verifications that could not be confirmed while the change feed was down (answered 503).
     let unconfirmed: CoreMetrics.Counter
-    /// Time from receiving a verify body to having its answer.
+    /// Time from the collected verify body to its answer (parse, verify, confirm when fail-closed).
     let verifyDuration: CoreMetrics.Timer
     /// One usage flush (in-memory counts to the store).
     let usageFlushDuration: CoreMetrics.Timer
@@ -109,7 +107,7 @@ public final class NodeMetrics: Sendable {
 }
 
 extension VerificationCode {
-    /// Position in `allCases`, computed once per case by the compiler's switch.
+    /// Position in `allCases`, as a switch rather than a search (`MetricsTests` checks the order).
     @inline(__always)
     var metricsIndex: Int {
         switch self {
