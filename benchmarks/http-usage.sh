@@ -44,23 +44,4 @@ for i in $(seq "$runs"); do
   run off "$port" > "$work/off.$i"
   run on "$((port + 1))" > "$work/on.$i"
 done
-python3 - "$work" "$runs" <<'PY'
-import re, statistics, sys
-work, runs = sys.argv[1], int(sys.argv[2])
-def parse(path):
-    text = open(path).read()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    def ms(label):
-        m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text)
-        v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return rps, ms("50%"), ms("99%"), int(errors.group(1)) if errors else 0
-medians = {}
-for mode in ("off", "on"):
-    samples = [parse(f"{work}/{mode}.{i}") for i in range(1, runs + 1)]
-    medians[mode] = statistics.median(s[0] for s in samples)
-    print(f"monitoring {mode:3s} req/s runs: " + " / ".join(f"{s[0]:.0f}" for s in samples)
-          + f"   median {medians[mode]:.0f} req/s, p50 {statistics.median(s[1] for s in samples):.2f} ms,"
-          + f" p99 {statistics.median(s[2] for s in samples):.2f} ms, non-2xx {sum(s[3] for s in samples)}")
-print(f"on/off throughput ratio: {medians['on'] / medians['off']:.3f} (target >= 0.90)")
-PY
+python3 benchmarks/wrk_compare.py "$work" "$runs" off on 0.90

@@ -44,25 +44,4 @@ for i in $(seq "$runs"); do
   run "" "http://127.0.0.1:$port/healthz" > "$work/health.$i"
   run "$work/verify.lua" "http://127.0.0.1:$port/v1/verify" > "$work/verify.$i"
 done
-python3 - "$work" "$runs" <<'PY'
-import re, statistics, sys
-work, runs = sys.argv[1], int(sys.argv[2])
-def parse(path):
-    text = open(path).read()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    def ms(label):
-        m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, text)
-        v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return rps, ms("50%"), ms("99%"), int(errors.group(1)) if errors else 0
-rows = {}
-for route in ("health", "verify"):
-    samples = [parse(f"{work}/{route}.{i}") for i in range(1, runs + 1)]
-    rows[route] = samples
-    print(f"{route:7s} req/s runs: " + " / ".join(f"{s[0]:.0f}" for s in samples)
-          + f"   median {statistics.median(s[0] for s in samples):.0f} req/s,"
-          + f" p50 {statistics.median(s[1] for s in samples):.2f} ms, p99 {statistics.median(s[2] for s in samples):.2f} ms,"
-          + f" non-2xx {sum(s[3] for s in samples)}")
-ratio = statistics.median(s[0] for s in rows["verify"]) / statistics.median(s[0] for s in rows["health"])
-print(f"verify/health throughput ratio: {ratio:.3f} (target >= 0.85)")
-PY
+python3 benchmarks/wrk_compare.py "$work" "$runs" health verify 0.85
