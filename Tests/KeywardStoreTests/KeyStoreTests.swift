@@ -1,9 +1,17 @@
 import Foundation
+import Synchronization
 import KeywardCore
 import KeywardStore
 import Testing
 
 struct Boom: Error {}
+
+/// Tells a background loop to stop after its current step (cancellation could interrupt a write half-way).
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
+}
 
 @Suite("SQLite store")
 struct KeyStoreTests {
@@ -138,6 +146,33 @@ struct KeyStoreTests {
             let problem = try #require(try await fixture.store.verifyAuditChain().problem)
             #expect(problem.sequence == firstBad, "\(problem)")
         }
+        }
+    }
+
+    @Test("a chain verified while events are appended is reported intact", arguments: StoreKind.available)
+    func verifyWhileAppending(kind: StoreKind) async throws {
+        try await StoreFixture.with(kind) { fixture in
+            let store = fixture.store
+            _ = try await store.appendAudit([AuditDraft(actor: "test", action: "test.seed", subjectKind: "test", subjectID: "seed")], at: Timestamp(secondsSinceEpoch: 2_000_000_000))
+            let done = StopFlag()
+            let appends = 300
+            let appender = Task {
+                defer { done.set() }
+                for index in 0..<appends {
+                    _ = try await store.appendAudit([AuditDraft(actor: "test", action: "test.append", subjectKind: "test", subjectID: "e\(index)")], at: Timestamp(secondsSinceEpoch: 2_000_000_000))
+                }
+            }
+            // Small pages widen the window between reading the events and reading the head.
+            var verifications = 0
+            while !done.isSet {
+                let verification = try await store.verifyAuditChain(pageSize: 3)
+                #expect(verification.problem == nil, "\(verification.problem.map(String.init(describing:)) ?? "")")
+                verifications += 1
+            }
+            try await appender.value
+            print("verified the chain \(verifications) times while \(appends) events were appended")
+            let final = try await store.verifyAuditChain()
+            #expect(final.problem == nil && final.eventCount == Int64(appends + 1))
         }
     }
 

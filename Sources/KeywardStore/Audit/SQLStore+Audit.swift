@@ -84,33 +84,49 @@ extension SQLStore {
     }
 
     /// Recomputes the whole chain in sequence order, then checks that the head row points at its end.
+    ///
+    /// The chain is read in pages, each its own read, while the server goes on appending (usage anomalies,
+    /// sweeps, other nodes). An append writes its events and moves the head in one transaction, so a head
+    /// read after the events can only be at or ahead of the last event read: when it is ahead, the events
+    /// committed since are read and checked too, until the head stops at the end of what was read. A head
+    /// behind the last event, or one that names a different hash, is a cut or forged tail.
     public func verifyAuditChain(pageSize: Int = 5000) async throws -> AuditVerification {
+        guard pageSize > 0 else { throw KeywardError.invalidArgument("pageSize must be positive, got \(pageSize)") }
         var chain = AuditChain()
         var after: Int64 = Int64.min
+        var lastAtPreviousHeadRead: Int64? = nil
         while true {
-            let cursor = after
-            let rows = try await backend.read { db in
-                try await db.raw("SELECT \(unsafeRaw: Self.auditColumns) FROM audit_events WHERE seq > \(bind: cursor) ORDER BY seq LIMIT \(bind: pageSize)").all()
-            }
-            for row in rows {
-                let event = try Self.decodeAudit(row)
-                if let problem = chain.append(event) {
-                    return AuditVerification(eventCount: chain.count, headSequence: 0, headHash: "", problem: problem)
+            while true {
+                let cursor = after
+                let rows = try await backend.read { db in
+                    try await db.raw("SELECT \(unsafeRaw: Self.auditColumns) FROM audit_events WHERE seq > \(bind: cursor) ORDER BY seq LIMIT \(bind: pageSize)").all()
                 }
-                after = event.sequence
+                for row in rows {
+                    let event = try Self.decodeAudit(row)
+                    if let problem = chain.append(event) {
+                        return AuditVerification(eventCount: chain.count, headSequence: 0, headHash: "", problem: problem)
+                    }
+                    after = event.sequence
+                }
+                if rows.count < pageSize { break }
             }
-            if rows.count < pageSize { break }
+            let head = try await backend.read { db in try await db.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() }
+            let headSequence = try head?.decode(column: "seq", as: Int64.self) ?? -1
+            let headHash = try head?.decode(column: "hash", as: String.self) ?? ""
+            let lastSequence = chain.last?.sequence ?? 0
+            if headSequence > lastSequence, lastSequence != lastAtPreviousHeadRead {
+                // Appended while we read: go on from where we stopped. A head still ahead after a pass
+                // that found nothing new points past a cut tail.
+                lastAtPreviousHeadRead = lastSequence
+                continue
+            }
+            if headSequence != lastSequence || (chain.last.map { $0.hash != headHash } ?? false) {
+                return AuditVerification(
+                    eventCount: chain.count, headSequence: headSequence, headHash: headHash,
+                    problem: .headMismatch(expectedSequence: headSequence, foundSequence: lastSequence)
+                )
+            }
+            return AuditVerification(eventCount: chain.count, headSequence: headSequence, headHash: headHash, problem: nil)
         }
-        let head = try await backend.read { db in try await db.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() }
-        let headSequence = try head?.decode(column: "seq", as: Int64.self) ?? -1
-        let headHash = try head?.decode(column: "hash", as: String.self) ?? ""
-        let lastSequence = chain.last?.sequence ?? 0
-        if headSequence != lastSequence || (chain.last.map { $0.hash != headHash } ?? false) {
-            return AuditVerification(
-                eventCount: chain.count, headSequence: headSequence, headHash: headHash,
-                problem: .headMismatch(expectedSequence: headSequence, foundSequence: lastSequence)
-            )
-        }
-        return AuditVerification(eventCount: chain.count, headSequence: headSequence, headHash: headHash, problem: nil)
     }
 }
