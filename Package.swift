@@ -24,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Already in the graph through Hummingbird; named for the verify fast path's channel handler
+        // and for the tests that speak raw HTTP/1.1 to it.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: key format, records, lifecycle, verification, audit chain. No I/O.
@@ -38,6 +43,8 @@ let package = Package(
                 "KeywardCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                // A thread pool per SQLite file (SQLiteBackend says why).
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -90,6 +97,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Webhook deliveries.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The verify fast path: a channel handler on Hummingbird's HTTP parts.
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Dashboard/Templates"), .copy("Dashboard/Static")]
         ),
@@ -133,6 +143,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -45,9 +45,14 @@ public enum KeywardApplication {
     /// The application for `keyward serve`, with the usage flusher as a companion service.
     public static func application(_ node: KeywardNode, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let configuration = node.configuration
+        let endpoint = node.verifyEndpoint
+        let serverName = "keyward"
         return Application(
             router: router(node),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keyward"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                VerifyFastPath(endpoint: endpoint, maxBodyBytes: configuration.maxBodyBytes, serverName: serverName),
+            ])),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [
                 UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),
                 ChangeFeedFollower(node: node, feed: node.changeFeed),

@@ -20,13 +20,15 @@ public final class KeywardNode: Sendable {
     public let clock: any WallClock
     public let logger: Logger
     /// Counters, histograms and levels served at `GET /metrics`.
-    public let metrics = NodeMetrics()
+    public let metrics: NodeMetrics
     /// Webhook queue depth and delivery counters, for metrics (KeywardServer/Webhooks).
     public let webhookStats = WebhookStats()
     /// Per-key usage counted on the verify path; nil when usage monitoring is off.
     public let usageRecorder: UsageRecorder?
     /// Anomaly detection over flushed usage (KeywardServer/Monitoring).
     public let anomalies: AnomalyMonitor
+    /// The work of `POST /v1/verify`, shared by its route and its event-loop fast path.
+    let verifyEndpoint: VerifyEndpoint
 
     /// Builds a node on an open store and loads every key into the verify index.
     public init(store: SQLStore, configuration: ServerConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {
@@ -38,8 +40,12 @@ public final class KeywardNode: Sendable {
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
-        self.usageRecorder = configuration.usageMonitoring ? UsageRecorder(limits: configuration.usageLimits) : nil
+        let usageRecorder = configuration.usageMonitoring ? UsageRecorder(limits: configuration.usageLimits) : nil
+        let metrics = NodeMetrics()
+        self.usageRecorder = usageRecorder
+        self.metrics = metrics
         self.anomalies = AnomalyMonitor(store: store, clock: clock, thresholds: configuration.anomalies, logger: logger)
+        self.verifyEndpoint = VerifyEndpoint(verifier: verifier, recorder: usageRecorder, metrics: metrics)
         let inventoryChanges = InventoryChanges()
         let keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
             let now = clock.now()

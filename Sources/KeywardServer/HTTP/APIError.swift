@@ -48,6 +48,10 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
             case .forbidden(let message): return APIError(.forbidden, code: "forbidden", message: message)
             }
         case let error as DecodingError: return .badRequest(Self.describe(error))
+        case let error as NIOTooManyBytesError:
+            // A chunked body has no Content-Length to refuse it by: it fails while being collected.
+            let limit = error.maxBytes.map { " of \($0) bytes" } ?? ""
+            return APIError(.contentTooLarge, code: "body_too_large", message: "request body is larger than the server's limit\(limit)")
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:

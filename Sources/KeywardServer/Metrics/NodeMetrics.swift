@@ -22,6 +22,11 @@ public final class NodeMetrics: Sendable {
     private let verifications: [CoreMetrics.Counter]
     /// Verifications that could not be confirmed while the change feed was down (answered 503).
     let unconfirmed: CoreMetrics.Counter
+    /// Verifications answered on the event loop by ``VerifyFastPath`` and through the router:
+    /// a router share that grows tells an operator that verifications are being refused before
+    /// the key (bad credentials, malformed bodies) or confirmed against the store (feed down).
+    private let answeredOnEventLoop: CoreMetrics.Counter
+    private let answeredByRouter: CoreMetrics.Counter
     /// Time from the collected verify body to its answer (parse, verify, confirm when fail-closed).
     let verifyDuration: CoreMetrics.Timer
     /// One usage flush (in-memory counts to the store).
@@ -60,6 +65,8 @@ public final class NodeMetrics: Sendable {
             CoreMetrics.Counter(label: "keyward_verifications_total", dimensions: [("code", $0.rawValue)], factory: factory)
         }
         unconfirmed = CoreMetrics.Counter(label: "keyward_verifications_unconfirmed_total", factory: factory)
+        answeredOnEventLoop = CoreMetrics.Counter(label: "keyward_verify_answers_total", dimensions: [("handler", "event_loop")], factory: factory)
+        answeredByRouter = CoreMetrics.Counter(label: "keyward_verify_answers_total", dimensions: [("handler", "router")], factory: factory)
         verifyDuration = CoreMetrics.Timer(label: "keyward_verify_duration_seconds", factory: factory)
         usageFlushDuration = CoreMetrics.Timer(label: "keyward_usage_flush_duration_seconds", factory: factory)
         usageFlushFailures = CoreMetrics.Counter(label: "keyward_usage_flush_failures_total", factory: factory)
@@ -77,8 +84,9 @@ public final class NodeMetrics: Sendable {
 
     /// Counts one answered verification and how long it took.
     @inline(__always)
-    func verified(_ code: VerificationCode, nanoseconds: Int64) {
+    func verified(_ code: VerificationCode, nanoseconds: Int64, onEventLoop: Bool) {
         verifications[code.metricsIndex].increment()
+        (onEventLoop ? answeredOnEventLoop : answeredByRouter).increment()
         verifyDuration.recordNanoseconds(nanoseconds)
     }
 

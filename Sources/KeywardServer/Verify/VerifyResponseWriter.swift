@@ -14,7 +14,7 @@ enum VerifyResponseWriter {
         buffer.writeStaticString("\"")
         if let key = outcome.key {
             buffer.writeStaticString(#","key_id":""#)
-            key.idDigits.withText { buffer.writeBytes($0) }
+            _ = key.idDigits.withText { buffer.writeBytes($0) }
             buffer.writeStaticString("\"")
             if code == .valid {
                 buffer.writeStaticString(#","owner":"#)

@@ -1,16 +1,14 @@
-import Hummingbird
 import KeywardCore
 import NIOCore
 
 /// Hands one verification to the usage recorder, with its caller read from the request in place:
-/// the body's `ip` (else the connection's peer), its `caller` label, its `user_agent` (else the
-/// request's User-Agent header) and its `environment`. Nothing is copied unless the recorder
-/// meets the caller for the first time since its last flush.
+/// the caller's address (the body's `ip`, else the connection's peer), the body's `caller` label,
+/// its `user_agent` (else the request's User-Agent header) and its `environment`. Nothing is
+/// copied unless the recorder meets the caller for the first time since its last flush.
 enum VerifyUsage {
-    static func record(_ outcome: Verifier.Outcome, _ parsed: VerifyRequest, stated: IPAddress?, body: ByteBuffer,
-                       request: Request, context: KeywardRequestContext, into recorder: UsageRecorder) {
-        let address = stated ?? context.peerIP
-        var headerAgent = parsed.userAgent == nil ? request.headers[.userAgent] : nil
+    static func record(_ outcome: Verifier.Outcome, _ parsed: VerifyRequest, address: IPAddress?, body: ByteBuffer,
+                       headerAgent: String?, into recorder: UsageRecorder) {
+        var headerAgent = parsed.userAgent == nil ? headerAgent : nil
         body.withUnsafeReadableBytes { bytes in
             func slice(_ text: VerifyRequest.Text?, _ use: (UnsafeRawBufferPointer?) -> Void) {
                 switch text {
