@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
@@ -8,6 +9,13 @@ import SQLiteNIO
 /// Writes go through one connection, one transaction at a time (SQLite allows one writer
 /// anyway; queuing here instead of on SQLite's busy lock keeps waiting fair and cheap). Reads use
 /// a second connection, which WAL lets run alongside a write and see the last committed state.
+///
+/// Threads: the two connections run their calls on a thread pool of their own, one thread each,
+/// not on sqlite-nio's process-wide pool (one thread per core). A connection waiting on the file's
+/// lock sleeps in SQLite's busy handler on its thread; on the shared pool, two such waiters on a
+/// two-core machine would hold every thread, and the connection that holds the lock (another
+/// backend on the same file, in the same process: a second node or dispatcher in the tests) could
+/// not run its COMMIT until the busy timeout failed them.
 ///
 /// Durability: `synchronous=NORMAL` in WAL mode means a commit is in the WAL (in the kernel's
 /// page cache) before it is acknowledged, so a killed process loses nothing it acknowledged;
@@ -21,20 +29,29 @@ public final class SQLiteBackend: SQLBackend {
     public let path: String
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
+    private let threads: NIOThreadPool
     private let writeLock = AsyncSerialLock()
     private let readLock = AsyncSerialLock()
 
-    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, reader: SQLiteConnection) {
         self.path = path
+        self.threads = threads
         self.writer = writer
         self.reader = reader
     }
 
     public static func open(path: String, durability: Durability = .normal, logger: Logger = Logger(label: "keyward.sqlite")) async throws -> SQLiteBackend {
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+        func connect() async throws -> SQLiteConnection {
+            try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                            on: MultiThreadedEventLoopGroup.singleton.any())
+        }
         let writer: SQLiteConnection
         do {
-            writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            writer = try await connect()
         } catch {
+            try? await threads.shutdownGracefully()
             throw StoreError.cannotOpen("cannot open SQLite database at \(path): \(error)")
         }
         do {
@@ -48,14 +65,21 @@ public final class SQLiteBackend: SQLBackend {
             }
             try await db.raw("PRAGMA synchronous = \(unsafeRaw: durability == .full ? "FULL" : "NORMAL")").run()
             try await db.raw("PRAGMA foreign_keys = ON").run()
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
-            return SQLiteBackend(path: path, writer: writer, reader: reader)
+            let reader = try await connect()
+            do {
+                try await reader.sql().raw("PRAGMA busy_timeout = 10000").run()
+            } catch {
+                try? await reader.close()
+                throw error
+            }
+            return SQLiteBackend(path: path, threads: threads, writer: writer, reader: reader)
         } catch let error as StoreError {
             try? await writer.close()
+            try? await threads.shutdownGracefully()
             throw error
         } catch {
             try? await writer.close()
+            try? await threads.shutdownGracefully()
             throw StoreError.cannotOpen("cannot prepare SQLite database at \(path): \(error)")
         }
     }
@@ -102,6 +126,7 @@ public final class SQLiteBackend: SQLBackend {
             try? await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
             try await reader.close()
             try await writer.close()
+            try await threads.shutdownGracefully()
         }
     }
 }
