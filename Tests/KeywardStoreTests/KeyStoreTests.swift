@@ -176,6 +176,37 @@ struct KeyStoreTests {
         }
     }
 
+    @Test("more stores on one file than there are cores write at once without waiting out the busy timeout")
+    func storesSharingAFile() async throws {
+        let fixture = try await StoreFixture.make()
+        // Each waiting writer sleeps in SQLite's busy handler on a thread; with one pool for the
+        // process, as many waiters as cores would leave the lock holder no thread to commit on.
+        let count = ProcessInfo.processInfo.activeProcessorCount + 2
+        var stores = [fixture.store]
+        for _ in 1..<count { stores.append(try await SQLStore.openSQLite(path: fixture.path)) }
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask {
+                        for round in 0..<20 {
+                            let draft = AuditDraft(actor: "store\(index)", action: "test.write", subjectKind: "test", subjectID: "\(round)")
+                            _ = try await store.appendAudit([draft], at: Timestamp(secondsSinceEpoch: 2_000_000_000))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            failure = error
+        }
+        #expect(failure == nil, "\(String(describing: failure))")
+        let verification = try await fixture.store.verifyAuditChain()
+        #expect(verification.problem == nil && verification.eventCount == Int64(count * 20))
+        for store in stores { try await store.close() }
+        try? FileManager.default.removeItem(at: fixture.directory)
+    }
+
     @Test("bootstrap happens once per database", arguments: StoreKind.available)
     func bootstrapOnce(kind: StoreKind) async throws {
         try await StoreFixture.with(kind) { fixture in
