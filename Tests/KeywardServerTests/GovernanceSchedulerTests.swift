@@ -13,18 +13,8 @@ struct GovernanceSchedulerTests {
             configuration.evaluationDebounceMilliseconds = debounceMilliseconds
             configuration.evaluationIntervalSeconds = intervalSeconds
         }
-        let task = Task { try await GovernanceScheduler(node: fixture.node).run() }
-        do {
-            try await body(fixture)
-        } catch {
-            task.cancel()
-            _ = try? await task.value
-            try? await fixture.close()
-            throw error
-        }
-        task.cancel()
-        _ = try? await task.value
-        try await fixture.close()
+        let node = fixture.node
+        try await fixture.whileRunning({ try await GovernanceScheduler(node: node).run() }) { try await body(fixture) }
     }
 
     static func count(_ fixture: ServerFixture, rule: String, subject: String? = nil) async throws -> Int {

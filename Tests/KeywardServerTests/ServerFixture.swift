@@ -40,6 +40,22 @@ struct ServerFixture {
         try await fixture.close()
     }
 
+    /// Runs `service` beside `body`, then cancels it and closes the fixture, also when `body` throws.
+    func whileRunning(_ service: @escaping @Sendable () async throws -> Void, _ body: () async throws -> Void) async throws {
+        let task = Task { try await service() }
+        do {
+            try await body()
+        } catch {
+            task.cancel()
+            _ = try? await task.value
+            try? await close()
+            throw error
+        }
+        task.cancel()
+        _ = try? await task.value
+        try await close()
+    }
+
     func close() async throws {
         try await node.store.close()
         try? FileManager.default.removeItem(at: directory)

@@ -174,20 +174,11 @@ extension ServerFixture {
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = KeywardApplication.application(fixture.node) { port in continuation.yield(port) }
-        let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-        do {
+        try await fixture.whileRunning({ try await app.runService(gracefulShutdownSignals: []) }) {
             var port = 0
             for await next in ports { port = next; break }
             try await body(fixture, port)
-        } catch {
-            server.cancel()
-            _ = try? await server.value
-            try? await fixture.close()
-            throw error
         }
-        server.cancel()
-        _ = try? await server.value
-        try await fixture.close()
     }
 
     /// A key with scope orders:read in `live`, a revoked key, and a read-only credential.
