@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import HummingbirdTesting
 import KeywardCore
 import NIOCore
@@ -163,6 +165,30 @@ struct VerifyFastPathTests {
             }
             let scraped = String(decoding: node.metrics.scrape(indexKeys: 0, webhooks: WebhookStats()), as: UTF8.self)
             #expect(scraped.contains(#"keyward_verify_answers_total{handler="event_loop"} 0"#), "\(scraped)")
+        }
+    }
+
+    @Test("a graceful shutdown lets the verification being read finish, then closes the connection")
+    func gracefulShutdown() async throws {
+        let fixture = try await ServerFixture.make { $0.port = 0 }
+        let (key, _, _) = try await fixture.issueKeys()
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = KeywardApplication.application(fixture.node) { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test")))
+        try await fixture.whileRunning({ try await group.run() }) {
+            var port = 0
+            for await next in ports { port = next; break }
+            try await RawHTTPConnection.with(port: port) { connection in
+                let request = rawRequest("POST", "/v1/verify", token: fixture.admin, body: #"{"key":"\#(key)"}"#)
+                let split = request.index(request.endIndex, offsetBy: -5)
+                try await connection.send(String(request[..<split]))
+                try await Task.sleep(for: .milliseconds(100))
+                await group.triggerGracefulShutdown()
+                try await Task.sleep(for: .milliseconds(200))
+                try await connection.send(String(request[split...]))
+                #expect(try await connection.answer()?.body.contains(#""code":"VALID""#) == true)
+                #expect(try await connection.isClosed())
+            }
         }
     }
 

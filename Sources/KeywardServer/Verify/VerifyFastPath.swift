@@ -79,24 +79,20 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             case .head:
                 handOver(context, head, body, then: part)
             case .body(var chunk):
-                guard (body?.readableBytes ?? 0) + chunk.readableBytes <= maxBodyBytes else {
+                if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
                     handOver(context, head, body, then: part)
-                    return
+                } else {
+                    if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+                    state = .buffering(head, body)
                 }
-                if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                state = .buffering(head, body)
             case .end(let trailers):
                 if trailers == nil, let answer = answer(head, body ?? ByteBuffer(), context: context) {
                     write(answer, context: context)
                 } else {
                     handOver(context, head, body, then: part)
                 }
-                if quiescePending {
-                    quiescePending = false
-                    flushIfPending(context)
-                    context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-                }
             }
+            releaseHeldQuiesce(context)
         case .passing:
             if case .end = part { state = .idle }
             context.fireChannelRead(data)
@@ -192,6 +188,16 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         context.fireChannelRead(wrapInboundOut(part))
+    }
+
+    /// Passes on a graceful-shutdown notice held while a verification was being read, once it is
+    /// answered or handed to the router.
+    private func releaseHeldQuiesce(_ context: ChannelHandlerContext) {
+        guard quiescePending else { return }
+        if case .buffering = state { return }
+        quiescePending = false
+        flushIfPending(context)
+        context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 
     private func flushIfPending(_ context: ChannelHandlerContext) {
