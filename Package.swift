@@ -121,10 +121,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Test helpers shared by the test targets (databases of their own on the test PostgreSQL server).
+        .target(
+            name: "KeywardTestSupport",
+            dependencies: ["KeywardStore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/KeywardTestSupport"
+        ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
         .testTarget(
             name: "KeywardStoreTests",
-            dependencies: ["KeywardStore", .product(name: "SQLKit", package: "sql-kit")]
+            dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
@@ -132,14 +138,14 @@ let package = Package(
         .testTarget(
             name: "KeywardGovernanceTests",
             dependencies: [
-                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardAPI",
+                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardAPI", "KeywardTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance",
+                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance", "KeywardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -150,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "KeywardCLITests",
             dependencies: [
-                "KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", .product(name: "SQLKit", package: "sql-kit"),
+                "KeywardCore", "KeywardClient", "KeywardAPI", "KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // The dashboard's browser test speaks WebDriver to chromedriver over HTTP.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -3,6 +3,7 @@ import KeywardAPI
 import KeywardClient
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import Synchronization
 import SQLKit
 import Testing
@@ -176,7 +177,7 @@ func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) asyn
 }
 
 enum PostgresForTests {
-    static var adminURL: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var adminURL: String? { TestDatabase.postgresURL }
     /// The outage test stops and starts a server: never the one the other PostgreSQL tests use
     /// at the same moment (their queries would hang or fail with it), but a server of its own,
     /// which KEYWARD_TEST_PG_STOP and KEYWARD_TEST_PG_START control.
@@ -187,28 +188,7 @@ enum PostgresForTests {
     /// Runs `body` with the URL of a fresh database, dropped afterwards.
     static func withDatabase(server: String? = adminURL, _ body: (String) async throws -> Void) async throws {
         let admin = try #require(server)
-        let name = "keyward_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await execute(admin, "CREATE DATABASE \(name)")
-        var components = URLComponents(string: admin)!
-        components.path = "/" + name
-        do {
-            try await body(components.string!)
-        } catch {
-            try? await execute(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            throw error
-        }
-        try await execute(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-    }
-
-    static func execute(_ url: String, _ sql: String) async throws {
-        let backend = try await PostgresBackend.connect(url: url, maximumConnections: 1)
-        do {
-            try await backend.read { db in try await db.raw(SQLQueryString(sql)).run() }
-        } catch {
-            try? await backend.close()
-            throw error
-        }
-        try await backend.close()
+        try await TemporaryPostgresDatabase.with(on: admin, prefix: "keyward_cli_") { database in try await body(database.url) }
     }
 
     /// Runs a shell command and waits for it with `waitpid` (Foundation's `Process` can wait

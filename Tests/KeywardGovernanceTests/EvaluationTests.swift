@@ -2,6 +2,7 @@ import KeywardCore
 import KeywardGovernance
 import KeywardPolicy
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("Policy evaluation kept current in the store")
@@ -13,8 +14,8 @@ struct EvaluationTests {
         return Dictionary(uniqueKeysWithValues: page.findings.map { ($0.rule, $0) })
     }
 
-    @Test("findings open as time passes, survive re-evaluation with their acknowledgement, and resolve when the key is revoked", arguments: GovernanceBackend.available)
-    func lifecycle(_ backend: GovernanceBackend) async throws {
+    @Test("findings open as time passes, survive re-evaluation with their acknowledgement, and resolve when the key is revoked", arguments: TestDatabase.available)
+    func lifecycle(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "billing-sync", owner: "team-pay", meta: ["purpose": "nightly billing export"], ttlDays: nil)
             let id = key.id.description
@@ -79,8 +80,8 @@ struct EvaluationTests {
         expires: 2027-02-01
     """
 
-    @Test("an exception suppresses until it expires, then the finding opens again with its history", arguments: GovernanceBackend.available)
-    func exceptions(_ backend: GovernanceBackend) async throws {
+    @Test("an exception suppresses until it expires, then the finding opens again with its history", arguments: TestDatabase.available)
+    func exceptions(_ backend: TestDatabase) async throws {
         let policy = try LoadedPolicy.parse(Self.exceptionPolicy, file: "policy.yaml")
         try await GovernanceFixture.with(backend, policy: policy) { fixture in
             let legacy = try await fixture.issue(name: "legacy-sync", owner: "team-pay", ttlDays: nil)
@@ -103,8 +104,8 @@ struct EvaluationTests {
         }
     }
 
-    @Test("findings filter by state, severity, rule, owner and framework, worst first, in cursor pages", arguments: GovernanceBackend.available)
-    func filters(_ backend: GovernanceBackend) async throws {
+    @Test("findings filter by state, severity, rule, owner and framework, worst first, in cursor pages", arguments: TestDatabase.available)
+    func filters(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             try await fixture.issue(name: "a", owner: "team-pay", scopes: ["billing:*"], environment: "prod", ttlDays: nil)
             try await fixture.issue(name: "b", owner: "Team-Docs", meta: ["purpose": "docs"])
@@ -132,8 +133,8 @@ struct EvaluationTests {
         }
     }
 
-    @Test("the policy in force is audit-logged once per distinct text; check evaluates another policy without storing", arguments: GovernanceBackend.available)
-    func policyRecording(_ backend: GovernanceBackend) async throws {
+    @Test("the policy in force is audit-logged once per distinct text; check evaluates another policy without storing", arguments: TestDatabase.available)
+    func policyRecording(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             try await fixture.service.usePolicy(.builtIn, by: fixture.admin)
             try await fixture.service.usePolicy(.builtIn, by: fixture.admin)

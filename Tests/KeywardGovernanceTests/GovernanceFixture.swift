@@ -3,39 +3,16 @@ import KeywardCore
 import KeywardGovernance
 import KeywardPolicy
 import KeywardStore
+import KeywardTestSupport
 import SQLKit
 import Testing
-
-/// The databases the governance tests run on: SQLite always, PostgreSQL too when
-/// `KEYWARD_TEST_DATABASE_URL` names a server (`postgres://user@host:port/postgres`); each test
-/// then gets a database of its own, dropped afterwards.
-enum GovernanceBackend: String, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
-
-    static var postgresURL: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_DATABASE_URL"] }
-    static var available: [GovernanceBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
-    var testDescription: String { rawValue }
-
-    /// Runs one statement on the server's maintenance database (CREATE or DROP DATABASE).
-    static func administer(_ statement: String) async throws {
-        guard let url = postgresURL else { throw StoreError.cannotOpen("KEYWARD_TEST_DATABASE_URL is not set") }
-        let backend = try await PostgresBackend.connect(url: url, maximumConnections: 1)
-        do {
-            try await backend.read { db in try await db.raw(SQLQueryString(statement)).run() }
-        } catch {
-            try? await backend.close()
-            throw error
-        }
-        try await backend.close()
-    }
-}
 
 /// A governance service on a real database (a SQLite file in a fresh directory, or a fresh
 /// PostgreSQL database), with a manual clock at 2026-11-29T12:00:00Z.
 struct GovernanceFixture {
     let directory: URL
     /// The PostgreSQL database to drop at the end, if the fixture made one.
-    let postgresDatabase: String?
+    let postgresDatabase: TemporaryPostgresDatabase?
     let store: SQLStore
     let clock: ManualClock
     let keys: KeyService
@@ -44,21 +21,18 @@ struct GovernanceFixture {
 
     static let start = Timestamp(iso8601: "2026-11-29T12:00:00Z")!
 
-    static func make(_ backend: GovernanceBackend = .sqlite, policy: LoadedPolicy = .builtIn) async throws -> GovernanceFixture {
+    static func make(_ backend: TestDatabase = .sqlite, policy: LoadedPolicy = .builtIn) async throws -> GovernanceFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-governance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var postgresDatabase: String?
+        var postgresDatabase: TemporaryPostgresDatabase?
         let store: SQLStore
         switch backend {
         case .sqlite:
             store = try await SQLStore.openSQLite(path: directory.appendingPathComponent("keyward.db").path)
         case .postgres:
-            let name = "keyward_gov_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            try await GovernanceBackend.administer("CREATE DATABASE \(name)")
-            postgresDatabase = name
-            var components = URLComponents(string: GovernanceBackend.postgresURL!)!
-            components.path = "/" + name
-            store = try await SQLStore.openPostgres(url: components.string!)
+            let database = try await TemporaryPostgresDatabase.create(prefix: "keyward_gov_")
+            postgresDatabase = database
+            store = try await SQLStore.openPostgres(url: database.url)
         }
         let clock = ManualClock(start)
         let changes = InventoryChanges()
@@ -68,7 +42,7 @@ struct GovernanceFixture {
     }
 
     /// Runs `body` on a fresh fixture and removes it afterwards, also when `body` throws.
-    static func with(_ backend: GovernanceBackend = .sqlite, policy: LoadedPolicy = .builtIn,
+    static func with(_ backend: TestDatabase = .sqlite, policy: LoadedPolicy = .builtIn,
                      _ body: (GovernanceFixture) async throws -> Void) async throws {
         let fixture = try await make(backend, policy: policy)
         do {
@@ -83,7 +57,7 @@ struct GovernanceFixture {
     func close() async throws {
         try await store.close()
         try? FileManager.default.removeItem(at: directory)
-        if let postgresDatabase { try await GovernanceBackend.administer("DROP DATABASE IF EXISTS \(postgresDatabase) WITH (FORCE)") }
+        try await postgresDatabase?.drop()
     }
 
     /// Writes `text` to a file named `name` in the fixture's directory and returns its path.

@@ -3,12 +3,13 @@ import KeywardCore
 import KeywardGovernance
 import KeywardImport
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("Imports into the store")
 struct ImportServiceTests {
-    @Test("a credential report imports with its rejection, every field survives the database, and re-importing changes nothing", arguments: GovernanceBackend.available)
-    func credentialReportRoundTrip(_ backend: GovernanceBackend) async throws {
+    @Test("a credential report imports with its rejection, every field survives the database, and re-importing changes nothing", arguments: TestDatabase.available)
+    func credentialReportRoundTrip(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("credential-report.csv", Exports.credentialReport())
             let first = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "credential-report.csv", by: fixture.admin)
@@ -44,8 +45,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("a record with every field set, odd characters included, comes back from the database unchanged", arguments: GovernanceBackend.available)
-    func everyField(_ backend: GovernanceBackend) async throws {
+    @Test("a record with every field set, odd characters included, comes back from the database unchanged", arguments: TestDatabase.available)
+    func everyField(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let odd = "quote \" backslash \\ newline \n tab \t bell \u{07} é 🔑 % _"
             let record = InventoryRecord(
@@ -67,8 +68,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("each import writes one audit event with kind, file name and counts, never the content", arguments: GovernanceBackend.available)
-    func auditEvent(_ backend: GovernanceBackend) async throws {
+    @Test("each import writes one audit event with kind, file name and counts, never the content", arguments: TestDatabase.available)
+    func auditEvent(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("credential-report.csv", Exports.credentialReport())
             let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "exports/credential-report.csv", by: fixture.admin)
@@ -88,8 +89,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("list-access-keys joins the report's records by user and creation time, so they carry the AKIA id", arguments: GovernanceBackend.available)
-    func accessKeyJoin(_ backend: GovernanceBackend) async throws {
+    @Test("list-access-keys joins the report's records by user and creation time, so they carry the AKIA id", arguments: TestDatabase.available)
+    func accessKeyJoin(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let report = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
             let keys = try fixture.file("keys.json", Exports.accessKeys)
@@ -106,8 +107,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("a user no longer in the report is marked disappeared, and the record is kept", arguments: GovernanceBackend.available)
-    func disappeared(_ backend: GovernanceBackend) async throws {
+    @Test("a user no longer in the report is marked disappeared, and the record is kept", arguments: TestDatabase.available)
+    func disappeared(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let full = try fixture.file("full.csv", Exports.credentialReport(withBadRow: false))
             _ = try await fixture.service.importFile(kind: .awsCredentialReport, path: full, fileName: "full.csv", by: fixture.admin)
@@ -122,8 +123,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("a file that cannot be read at all applies nothing and writes no event", arguments: GovernanceBackend.available)
-    func brokenFile(_ backend: GovernanceBackend) async throws {
+    @Test("a file that cannot be read at all applies nothing and writes no event", arguments: TestDatabase.available)
+    func brokenFile(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let header = Exports.reportHeader.replacingOccurrences(of: ",access_key_1_active", with: "")
             let path = try fixture.file("bad.csv", header + "\nsomeone,arn:aws:iam::1:user/x\n")
@@ -135,8 +136,8 @@ struct ImportServiceTests {
         }
     }
 
-    @Test("findings the import raises itself are stored, and resolve when a later import no longer reports them", arguments: GovernanceBackend.available)
-    func importFindings(_ backend: GovernanceBackend) async throws {
+    @Test("findings the import raises itself are stored, and resolve when a later import no longer reports them", arguments: TestDatabase.available)
+    func importFindings(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let path = try fixture.file("report.csv", Exports.credentialReport(withBadRow: false))
             let outcome = try await fixture.service.importFile(kind: .awsCredentialReport, path: path, fileName: "report.csv", by: fixture.admin)

@@ -1,6 +1,7 @@
 import KeywardCore
 import KeywardGovernance
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("One inventory of keyward keys and external records")
@@ -24,8 +25,8 @@ struct InventoryViewTests {
         }
     }
 
-    @Test("filters by provider, owner (any case), environment and status", arguments: GovernanceBackend.available)
-    func filters(_ backend: GovernanceBackend) async throws {
+    @Test("filters by provider, owner (any case), environment and status", arguments: TestDatabase.available)
+    func filters(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             try await Self.populated(fixture)
             let service = fixture.service
@@ -47,8 +48,8 @@ struct InventoryViewTests {
         }
     }
 
-    @Test("cursor pages walk keys, then records, without gaps or repeats", arguments: GovernanceBackend.available)
-    func pagination(_ backend: GovernanceBackend) async throws {
+    @Test("cursor pages walk keys, then records, without gaps or repeats", arguments: TestDatabase.available)
+    func pagination(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             try await Self.populated(fixture)
             let all = Self.ids(try await fixture.service.inventory(InventoryFilter(limit: 100)))

@@ -2,12 +2,13 @@ import KeywardAPI
 import KeywardCore
 import KeywardGovernance
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("Owners and offboarding")
 struct OwnerServiceTests {
-    @Test("the registry is case-insensitive: a second spelling of a handle is a conflict; updates and departures are audit-logged", arguments: GovernanceBackend.available)
-    func registry(_ backend: GovernanceBackend) async throws {
+    @Test("the registry is case-insensitive: a second spelling of a handle is a conflict; updates and departures are audit-logged", arguments: TestDatabase.available)
+    func registry(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let service = fixture.service
             _ = try await service.addOwner(OwnerEntry(handle: "team-pay", kind: .team, contact: "pay@example.com"), by: fixture.admin)
@@ -27,8 +28,8 @@ struct OwnerServiceTests {
         }
     }
 
-    @Test("offboarding revokes the owner's keyward keys, opens findings for their external keys, marks them departed, and is safe to repeat", arguments: GovernanceBackend.available)
-    func offboard(_ backend: GovernanceBackend) async throws {
+    @Test("offboarding revokes the owner's keyward keys, opens findings for their external keys, marks them departed, and is safe to repeat", arguments: TestDatabase.available)
+    func offboard(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let first = try await fixture.issue(name: "ledger-sync", owner: "bob")
             let second = try await fixture.issue(name: "ledger-report", owner: "Bob")

@@ -2,12 +2,13 @@ import KeywardCore
 import KeywardGovernance
 import KeywardPolicy
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("Posture report with revocation drills")
 struct ReportDrillsTests {
-    @Test("stored drills appear in the report, newest first, in JSON, Markdown and HTML", arguments: GovernanceBackend.available)
-    func drillsInReport(_ backend: GovernanceBackend) async throws {
+    @Test("stored drills appear in the report, newest first, in JSON, Markdown and HTML", arguments: TestDatabase.available)
+    func drillsInReport(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let empty = try await fixture.service.report()
             #expect(empty.drills.isEmpty)

@@ -2,6 +2,7 @@ import Foundation
 import KeywardCore
 import KeywardGovernance
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 @Suite("Access reviews")
@@ -11,8 +12,8 @@ struct ReviewServiceTests {
                                               by: fixture.admin)
     }
 
-    @Test("owners answer for their own credentials; keep needs a justification and records the review date", arguments: GovernanceBackend.available)
-    func keep(_ backend: GovernanceBackend) async throws {
+    @Test("owners answer for their own credentials; keep needs a justification and records the review date", arguments: TestDatabase.available)
+    func keep(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "billing-sync", owner: "team-pay")
             let generic = try fixture.file("other.csv", Exports.genericCSV)
@@ -48,8 +49,8 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("revoke answers are carried out: a keyward key at once, an external one through a finding until an import shows it gone", arguments: GovernanceBackend.available)
-    func revoke(_ backend: GovernanceBackend) async throws {
+    @Test("revoke answers are carried out: a keyward key at once, an external one through a finding until an import shows it gone", arguments: TestDatabase.available)
+    func revoke(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let key = try await fixture.issue(name: "old-export", owner: "team-comms")
             let generic = try fixture.file("other.csv", Exports.genericCSV)
@@ -82,8 +83,8 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("unanswered items become findings after the due date; closing keeps the result and the evidence verifies", arguments: GovernanceBackend.available)
-    func overdueAndEvidence(_ backend: GovernanceBackend) async throws {
+    @Test("unanswered items become findings after the due date; closing keeps the result and the evidence verifies", arguments: TestDatabase.available)
+    func overdueAndEvidence(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             let kept = try await fixture.issue(name: "a", owner: "team-pay")
             let forgotten = try await fixture.issue(name: "b", owner: "team-pay")
@@ -114,8 +115,8 @@ struct ReviewServiceTests {
         }
     }
 
-    @Test("a selector that matches nothing and bad due dates are refused", arguments: GovernanceBackend.available)
-    func refusals(_ backend: GovernanceBackend) async throws {
+    @Test("a selector that matches nothing and bad due dates are refused", arguments: TestDatabase.available)
+    func refusals(_ backend: TestDatabase) async throws {
         try await GovernanceFixture.with(backend) { fixture in
             try await fixture.issue(name: "a", owner: "team-pay")
             await #expect(throws: KeywardError.self) {

@@ -5,14 +5,15 @@ import KeywardClient
 import KeywardCore
 import KeywardServer
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 /// The dispatcher against real HTTP receivers: signatures, retries, timeouts, outages, order,
 /// restarts. Time moves with the manual clock; every wait is bounded.
 @Suite("Webhook deliveries", .timeLimit(.minutes(2)))
 struct WebhookDeliveryTests {
-    @Test("events arrive signed, with the Standard Webhooks headers and no secret in the body", arguments: WebhookBackend.available)
-    func deliversSignedEvents(backend: WebhookBackend) async throws {
+    @Test("events arrive signed, with the Standard Webhooks headers and no secret in the body", arguments: TestDatabase.available)
+    func deliversSignedEvents(backend: TestDatabase) async throws {
         try await WebhookFixture.with(backend) { fixture in
             let subscription = try await fixture.subscribe([.keyCreated, .keyRevoked, .keyRotated])
             let dispatcher = fixture.startDispatcher()
@@ -115,8 +116,8 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test("a receiver down for an hour gets every event afterwards, in order per key", arguments: WebhookBackend.available)
-    func outageLosesNothingAndKeepsOrder(backend: WebhookBackend) async throws {
+    @Test("a receiver down for an hour gets every event afterwards, in order per key", arguments: TestDatabase.available)
+    func outageLosesNothingAndKeepsOrder(backend: TestDatabase) async throws {
         try await WebhookFixture.with(backend) { fixture in
             let subscription = try await fixture.subscribe([.keyCreated, .keyRotated, .keyRevoked])
             let port = fixture.receiver.port
@@ -233,8 +234,8 @@ struct WebhookDeliveryTests {
         }
     }
 
-    @Test("two dispatchers on one database: one holds the lease, each event is delivered once", arguments: WebhookBackend.available)
-    func oneDispatcherAtATime(backend: WebhookBackend) async throws {
+    @Test("two dispatchers on one database: one holds the lease, each event is delivered once", arguments: TestDatabase.available)
+    func oneDispatcherAtATime(backend: TestDatabase) async throws {
         try await WebhookFixture.with(backend) { fixture in
             _ = try await fixture.subscribe([.keyCreated])
             let other = try await fixture.openAnotherNode()

@@ -2,6 +2,7 @@ import Foundation
 import KeywardCore
 import KeywardServer
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 /// Where webhook events come from besides life-cycle changes: key.expiring and review.overdue
@@ -9,8 +10,8 @@ import Testing
 /// findings' history of an evaluation).
 @Suite("Webhook event sources", .timeLimit(.minutes(2)))
 struct WebhookEventSourceTests {
-    @Test("key.expiring is written once per key and expiry, even by two nodes at once", arguments: WebhookBackend.available)
-    func expiringOnce(backend: WebhookBackend) async throws {
+    @Test("key.expiring is written once per key and expiry, even by two nodes at once", arguments: TestDatabase.available)
+    func expiringOnce(backend: TestDatabase) async throws {
         try await WebhookFixture.with(backend) { fixture in
             let soon = try await fixture.issue("soon", ttlDays: 3)
             _ = try await fixture.issue("later", ttlDays: 30)
@@ -30,8 +31,8 @@ struct WebhookEventSourceTests {
         }
     }
 
-    @Test("review.overdue is written once per overdue campaign", arguments: WebhookBackend.available)
-    func overdueOnce(backend: WebhookBackend) async throws {
+    @Test("review.overdue is written once per overdue campaign", arguments: TestDatabase.available)
+    func overdueOnce(backend: TestDatabase) async throws {
         try await WebhookFixture.with(backend) { fixture in
             _ = try await fixture.issue("reviewed")
             let campaign = try await fixture.node.governance.startReview(
@@ -53,7 +54,7 @@ struct WebhookEventSourceTests {
     /// other on SQLite: two SQLite stores on one file in one test process share sqlite-nio's
     /// thread pool, where one waiting for the file's write lock can hold up the commit of the
     /// other (separate processes, as in production, do not).
-    static func race(_ backend: WebhookBackend, _ first: @escaping @Sendable () async throws -> Int,
+    static func race(_ backend: TestDatabase, _ first: @escaping @Sendable () async throws -> Int,
                      _ second: @escaping @Sendable () async throws -> Int) async throws -> Int {
         guard backend == .postgres else { return try await first() + second() }
         async let one = first()

@@ -2,38 +2,20 @@ import Foundation
 import KeywardCore
 import KeywardServer
 import KeywardStore
+import KeywardTestSupport
 import Logging
 import ServiceLifecycle
 import SQLKit
 import Synchronization
 
-/// Where a webhook test's database lives. `KEYWARD_TEST_DATABASE_URL` adds PostgreSQL: each
-/// test then gets a database of its own, dropped afterwards.
-enum WebhookBackend: String, Sendable, CustomStringConvertible {
-    case sqlite, postgres
-    static var postgresURL: String? { ProcessInfo.processInfo.environment["KEYWARD_TEST_DATABASE_URL"] }
-    static var available: [WebhookBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
-    var description: String { rawValue }
-
-    static func administer(_ statement: String) async throws {
-        guard let url = postgresURL else { throw FixtureError.unexpected("KEYWARD_TEST_DATABASE_URL is not set") }
-        let backend = try await PostgresBackend.connect(url: url, maximumConnections: 1)
-        do {
-            try await backend.read { db in try await db.raw(SQLQueryString(statement)).run() }
-        } catch {
-            try? await backend.close()
-            throw error
-        }
-        try await backend.close()
-    }
-}
-
 /// A node on a real database with a manual clock, a real HTTP receiver, and dispatchers the test
 /// starts and stops. Retries become due when the test moves the clock, never by sleeping.
 struct WebhookFixture {
     let directory: URL
-    let backend: WebhookBackend
-    let postgresURL: String?
+    let backend: TestDatabase
+    /// The PostgreSQL database of this fixture, dropped by ``close()``.
+    let postgresDatabase: TemporaryPostgresDatabase?
+    var postgresURL: String? { postgresDatabase?.url }
     let node: KeywardNode
     let clock: ManualClock
     let receiver: WebhookReceiver
@@ -63,22 +45,15 @@ struct WebhookFixture {
         return configuration
     }
 
-    static func make(_ backend: WebhookBackend = .sqlite, configure: (inout WebhookConfiguration) -> Void = { _ in }) async throws -> WebhookFixture {
+    static func make(_ backend: TestDatabase = .sqlite, configure: (inout WebhookConfiguration) -> Void = { _ in }) async throws -> WebhookFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-webhooks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var postgresURL: String?
-        if backend == .postgres {
-            let name = "keyward_wh_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            try await WebhookBackend.administer("CREATE DATABASE \(name)")
-            var components = URLComponents(string: WebhookBackend.postgresURL!)!
-            components.path = "/" + name
-            postgresURL = components.string!
-        }
+        let postgresDatabase = backend == .postgres ? try await TemporaryPostgresDatabase.create(prefix: "keyward_wh_") : nil
         var webhooks = testConfiguration()
         configure(&webhooks)
         let clock = ManualClock(Timestamp(secondsSinceEpoch: 1_800_000_000))
-        let fixture = WebhookFixture(directory: directory, backend: backend, postgresURL: postgresURL,
-                                     node: try await openNode(directory: directory, postgresURL: postgresURL, clock: clock),
+        let fixture = WebhookFixture(directory: directory, backend: backend, postgresDatabase: postgresDatabase,
+                                     node: try await openNode(directory: directory, postgresURL: postgresDatabase?.url, clock: clock),
                                      clock: clock, receiver: WebhookReceiver(clock: clock), configuration: webhooks)
         try await fixture.receiver.start()
         return fixture
@@ -104,7 +79,7 @@ struct WebhookFixture {
         return node
     }
 
-    static func with(_ backend: WebhookBackend = .sqlite, configure: (inout WebhookConfiguration) -> Void = { _ in },
+    static func with(_ backend: TestDatabase = .sqlite, configure: (inout WebhookConfiguration) -> Void = { _ in },
                      _ body: (WebhookFixture) async throws -> Void) async throws {
         let fixture = try await make(backend, configure: configure)
         do {
@@ -122,9 +97,7 @@ struct WebhookFixture {
         await receiver.stop()
         try? await node.store.close()
         try? FileManager.default.removeItem(at: directory)
-        if let postgresURL, let name = URLComponents(string: postgresURL)?.path.dropFirst() {
-            try? await WebhookBackend.administer("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        }
+        try? await postgresDatabase?.drop()
     }
 
     /// Subscribes the receiver and gives it the secret to verify signatures with.

@@ -1,14 +1,15 @@
 import Foundation
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 /// The dashboard's SQL on both databases: aggregate counts, the sorted and filtered inventory,
 /// the export walk, sessions, the audit browser.
 @Suite("Dashboard queries", .timeLimit(.minutes(2)))
 struct DashboardStoreTests {
-    @Test("overview counts, inventory pages, export and sessions agree on SQLite and PostgreSQL", arguments: StoreKind.available)
-    func dashboardQueries(kind: StoreKind) async throws {
+    @Test("overview counts, inventory pages, export and sessions agree on SQLite and PostgreSQL", arguments: TestDatabase.available)
+    func dashboardQueries(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
             // 12 keys: 4 a week old, 8 two hundred days old; every third expires within 90 days.

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 struct Boom: Error {}
@@ -54,8 +55,8 @@ struct KeyStoreTests {
         try? FileManager.default.removeItem(at: fixture.directory)
     }
 
-    @Test("list filters by owner, environment and status, and pages with cursors", arguments: StoreKind.available)
-    func listing(kind: StoreKind) async throws {
+    @Test("list filters by owner, environment and status, and pages with cursors", arguments: TestDatabase.available)
+    func listing(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             for index in 0..<25 {
                 _ = try await fixture.service.issue(
@@ -83,8 +84,8 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("every change writes its audit event and the chain verifies", arguments: StoreKind.available)
-    func auditPerChange(kind: StoreKind) async throws {
+    @Test("every change writes its audit event and the chain verifies", arguments: TestDatabase.available)
+    func auditPerChange(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let service = fixture.service
             let a = try await service.issue(IssueRequest(name: "a", owner: "alice"), by: fixture.admin)
@@ -108,8 +109,8 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("a failed transaction leaves neither the change nor its audit event", arguments: StoreKind.available)
-    func atomicity(kind: StoreKind) async throws {
+    @Test("a failed transaction leaves neither the change nor its audit event", arguments: TestDatabase.available)
+    func atomicity(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             do {
                 try await fixture.store.backend.write { db -> Void in
@@ -136,7 +137,7 @@ struct KeyStoreTests {
         ("UPDATE audit_events SET occurred_at = occurred_at + 1 WHERE seq = 1", 1),
     ])
     func tampering(sql: String, firstBad: Int64) async throws {
-        for kind in StoreKind.available {
+        for kind in TestDatabase.available {
         try await StoreFixture.with(kind) { fixture in
             for index in 0..<6 {
                 _ = try await fixture.service.issue(IssueRequest(name: "k\(index)", owner: "o"), by: fixture.admin)
@@ -149,8 +150,8 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("a chain verified while events are appended is reported intact", arguments: StoreKind.available)
-    func verifyWhileAppending(kind: StoreKind) async throws {
+    @Test("a chain verified while events are appended is reported intact", arguments: TestDatabase.available)
+    func verifyWhileAppending(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let store = fixture.store
             _ = try await store.appendAudit([AuditDraft(actor: "test", action: "test.seed", subjectKind: "test", subjectID: "seed")], at: Timestamp(secondsSinceEpoch: 2_000_000_000))
@@ -207,8 +208,8 @@ struct KeyStoreTests {
         try? FileManager.default.removeItem(at: fixture.directory)
     }
 
-    @Test("bootstrap happens once per database", arguments: StoreKind.available)
-    func bootstrapOnce(kind: StoreKind) async throws {
+    @Test("bootstrap happens once per database", arguments: TestDatabase.available)
+    func bootstrapOnce(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let admin = try #require(try await fixture.service.bootstrapAdmin())
             #expect(try await fixture.service.bootstrapAdmin() == nil)
@@ -218,8 +219,8 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("usage deltas add up across flushes and last use only moves forward", arguments: StoreKind.available)
-    func usage(kind: StoreKind) async throws {
+    @Test("usage deltas add up across flushes and last use only moves forward", arguments: TestDatabase.available)
+    func usage(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let a = try await fixture.service.issue(IssueRequest(name: "a", owner: "o"), by: fixture.admin)
             let b = try await fixture.service.issue(IssueRequest(name: "b", owner: "o"), by: fixture.admin)
@@ -242,8 +243,8 @@ struct KeyStoreTests {
         }
     }
 
-    @Test("concurrent writers are serialised without losing a change", arguments: StoreKind.available)
-    func concurrentWrites(kind: StoreKind) async throws {
+    @Test("concurrent writers are serialised without losing a change", arguments: TestDatabase.available)
+    func concurrentWrites(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let service = fixture.service
             let admin = fixture.admin

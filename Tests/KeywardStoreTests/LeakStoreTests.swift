@@ -1,6 +1,7 @@
 import Foundation
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import Testing
 
 /// `KeyService.respondToLeaks` on both databases: several reports in one transaction.
@@ -10,8 +11,8 @@ struct LeakStoreTests {
         LeakSighting(hash: key.hash, tokenType: "keyward_api_key", url: url, source: "content")
     }
 
-    @Test("reports batched together: each live key revoked once, later mentions already revoked, expired keys left alone", arguments: StoreKind.available)
-    func batchedReports(kind: StoreKind) async throws {
+    @Test("reports batched together: each live key revoked once, later mentions already revoked, expired keys left alone", arguments: TestDatabase.available)
+    func batchedReports(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let shared = try await fixture.service.issue(IssueRequest(name: "shared", owner: "team-a"), by: fixture.admin)
             let own = try await fixture.service.issue(IssueRequest(name: "own", owner: "team-b", scopes: ["keyward:admin"]), by: fixture.admin)
@@ -54,8 +55,8 @@ struct LeakStoreTests {
         }
     }
 
-    @Test("report only: the key stays live; a second report refreshes the finding without reopening it", arguments: StoreKind.available)
-    func reportOnly(kind: StoreKind) async throws {
+    @Test("report only: the key stays live; a second report refreshes the finding without reopening it", arguments: TestDatabase.available)
+    func reportOnly(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let key = try await fixture.service.issue(IssueRequest(name: "k", owner: "o"), by: fixture.admin)
             let report = { (url: String) in LeakReportBatch(sightings: [Self.sighting(key.plaintext, url: url)], reporter: LeakReporter(name: "github")) }

@@ -1,6 +1,7 @@
 import Foundation
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import SQLKit
 import Synchronization
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite("PostgreSQL store and change feeds")
 struct PostgresStoreTests {
     @Test("a PostgreSQL server is configured (KEYWARD_TEST_DATABASE_URL); otherwise the PostgreSQL variants of the store tests are skipped",
-          .enabled(if: StoreKind.postgresURL != nil, "PostgreSQL tests skipped: set KEYWARD_TEST_DATABASE_URL=postgres://user@host:port/postgres to run them"))
+          .enabled(if: TestDatabase.postgresURL != nil, "PostgreSQL tests skipped: set KEYWARD_TEST_DATABASE_URL=postgres://user@host:port/postgres to run them"))
     func serverIsReachable() async throws {
         try await StoreFixture.with(.postgres) { fixture in
             let count = try await fixture.store.keyCount()
@@ -18,7 +19,7 @@ struct PostgresStoreTests {
     }
 
     @Test("nodes starting at once on one database apply each migration once",
-          .enabled(if: StoreKind.postgresURL != nil, "PostgreSQL tests skipped: KEYWARD_TEST_DATABASE_URL is not set"))
+          .enabled(if: TestDatabase.postgresURL != nil, "PostgreSQL tests skipped: KEYWARD_TEST_DATABASE_URL is not set"))
     func concurrentMigrations() async throws {
         let database = try await TemporaryPostgresDatabase.create()
         let stores = try await withThrowingTaskGroup(of: SQLStore.self) { group in
@@ -34,7 +35,7 @@ struct PostgresStoreTests {
     }
 
     @Test("a change committed through one store reaches another store's feed; a rolled-back one does not",
-          .enabled(if: StoreKind.postgresURL != nil, "PostgreSQL tests skipped: KEYWARD_TEST_DATABASE_URL is not set"))
+          .enabled(if: TestDatabase.postgresURL != nil, "PostgreSQL tests skipped: KEYWARD_TEST_DATABASE_URL is not set"))
     func notifyFeed() async throws {
         try await StoreFixture.with(.postgres) { fixture in
             let other = try await SQLStore.openPostgres(url: fixture.temporaryDatabase!.url)

@@ -1,6 +1,7 @@
 import Foundation
 import KeywardCore
 import KeywardStore
+import KeywardTestSupport
 import SQLKit
 import Testing
 
@@ -27,8 +28,8 @@ struct UsageStoreTests {
         return batch
     }
 
-    @Test("usage flushed by two nodes at once is merged without lost updates", arguments: StoreKind.available)
-    func twoNodesMerge(kind: StoreKind) async throws {
+    @Test("usage flushed by two nodes at once is merged without lost updates", arguments: TestDatabase.available)
+    func twoNodesMerge(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let second: SQLStore = kind == .sqlite
                 ? try await SQLStore.openSQLite(path: fixture.path)
@@ -79,8 +80,8 @@ struct UsageStoreTests {
         }
     }
 
-    @Test("a batch repeating rows (a retried flush) is coalesced; callers beyond the per-key cap become overflow", arguments: StoreKind.available)
-    func coalesceAndCap(kind: StoreKind) async throws {
+    @Test("a batch repeating rows (a retried flush) is coalesced; callers beyond the per-key cap become overflow", arguments: TestDatabase.available)
+    func coalesceAndCap(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let key = KeyID.random()
             var retried = batch(key: key, node: 0, round: 0)
@@ -109,8 +110,8 @@ struct UsageStoreTests {
         }
     }
 
-    @Test("facts for the detector and pruning", arguments: StoreKind.available)
-    func factsAndPrune(kind: StoreKind) async throws {
+    @Test("facts for the detector and pruning", arguments: TestDatabase.available)
+    func factsAndPrune(kind: TestDatabase) async throws {
         try await StoreFixture.with(kind) { fixture in
             let key = KeyID.random()
             var early = batch(key: key, node: 0, round: 0)

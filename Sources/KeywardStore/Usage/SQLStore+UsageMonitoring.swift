@@ -113,44 +113,34 @@ extension SQLStore {
     // MARK: coalescing (a retried batch may repeat rows; one statement must not touch a row twice)
 
     static func coalesce(_ counts: [UsageCount]) -> [UsageCount] {
-        var merged: [String: UsageCount] = [:]
-        for count in counts {
-            let key = "\(count.keyID)|\(count.hour.millisecondsSinceEpoch)|\(count.code.rawValue)"
-            if merged[key] == nil { merged[key] = count } else { merged[key]!.count += count.count }
-        }
-        return merged.sorted { $0.key < $1.key }.map(\.value)
+        coalesce(counts, key: { "\($0.keyID)|\($0.hour.millisecondsSinceEpoch)|\($0.code.rawValue)" }) { $0.count += $1.count }
     }
 
     static func coalesce(_ callers: [CallerUsage]) -> [CallerUsage] {
-        var merged: [String: CallerUsage] = [:]
-        for caller in callers {
-            let key = "\(caller.keyID)|\(caller.caller.id)"
-            if var existing = merged[key] {
-                existing.count += caller.count
-                existing.validCount += caller.validCount
-                existing.firstSeen = min(existing.firstSeen, caller.firstSeen)
-                existing.lastSeen = max(existing.lastSeen, caller.lastSeen)
-                merged[key] = existing
-            } else {
-                merged[key] = caller
-            }
+        coalesce(callers, key: { "\($0.keyID)|\($0.caller.id)" }) { existing, caller in
+            existing.count += caller.count
+            existing.validCount += caller.validCount
+            existing.firstSeen = min(existing.firstSeen, caller.firstSeen)
+            existing.lastSeen = max(existing.lastSeen, caller.lastSeen)
         }
-        return merged.sorted { $0.key < $1.key }.map(\.value)
     }
 
     static func coalesce(_ guesses: [GuessUsage]) -> [GuessUsage] {
-        var merged: [String: GuessUsage] = [:]
-        for guess in guesses {
-            let key = "\(guess.source)|\(guess.hour.millisecondsSinceEpoch)"
-            if var existing = merged[key] {
-                existing.notFound += guess.notFound
-                existing.malformed += guess.malformed
-                existing.firstSeen = min(existing.firstSeen, guess.firstSeen)
-                existing.lastSeen = max(existing.lastSeen, guess.lastSeen)
-                merged[key] = existing
-            } else {
-                merged[key] = guess
-            }
+        coalesce(guesses, key: { "\($0.source)|\($0.hour.millisecondsSinceEpoch)" }) { existing, guess in
+            existing.notFound += guess.notFound
+            existing.malformed += guess.malformed
+            existing.firstSeen = min(existing.firstSeen, guess.firstSeen)
+            existing.lastSeen = max(existing.lastSeen, guess.lastSeen)
+        }
+    }
+
+    /// Folds rows with the same key into one; the result is in key order, a stable order for the
+    /// statements that write it.
+    private static func coalesce<Row>(_ rows: [Row], key: (Row) -> String, merge: (inout Row, Row) -> Void) -> [Row] {
+        var merged: [String: Row] = [:]
+        for row in rows {
+            let rowKey = key(row)
+            if merged[rowKey] == nil { merged[rowKey] = row } else { merge(&merged[rowKey]!, row) }
         }
         return merged.sorted { $0.key < $1.key }.map(\.value)
     }
