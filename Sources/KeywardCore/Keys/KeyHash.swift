@@ -30,13 +30,7 @@ public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
         guard bytes.count == 64 else { return nil }
         var words = [UInt64](repeating: 0, count: 4)
         for (index, byte) in bytes.enumerated() {
-            let nibble: UInt8
-            switch byte {
-            case 0x30...0x39: nibble = byte - 0x30
-            case 0x61...0x66: nibble = byte - 0x61 + 10
-            case 0x41...0x46: nibble = byte - 0x41 + 10
-            default: return nil
-            }
+            guard let nibble = Hex.nibble(byte) else { return nil }
             words[index / 16] = words[index / 16] << 4 | UInt64(nibble)
         }
         (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])

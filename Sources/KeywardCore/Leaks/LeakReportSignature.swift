@@ -99,13 +99,7 @@ public enum LeakReportSignature {
         out.reserveCapacity(bytes.count / 2)
         var high: UInt8 = 0
         for (index, byte) in bytes.enumerated() {
-            let nibble: UInt8
-            switch byte {
-            case 0x30...0x39: nibble = byte - 0x30
-            case 0x61...0x66: nibble = byte - 0x61 + 10
-            case 0x41...0x46: nibble = byte - 0x41 + 10
-            default: return nil
-            }
+            guard let nibble = Hex.nibble(byte) else { return nil }
             if index % 2 == 0 { high = nibble } else { out.append(high << 4 | nibble) }
         }
         return out

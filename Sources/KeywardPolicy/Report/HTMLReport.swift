@@ -98,20 +98,6 @@ struct HTMLReport {
         return html + "</table>"
     }
 
-    /// HTML-escapes text for element content and attribute values.
-    private func e(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// HTML-escapes text for element content and attribute values (short: it is used in every line).
+    private func e(_ text: String) -> String { HTMLEscaping.escape(text) }
 }

@@ -21,7 +21,7 @@ extension Dashboard {
         let events = try await node.store.dashboardAuditEvents(action: action, subjectID: subject, before: before, limit: Self.auditPageSize)
         var values: [String: Any] = ["events": events.map(eventRow), "hasEvents": !events.isEmpty, "action": action ?? "", "subject": subject ?? ""]
         if events.count == Self.auditPageSize, let last = events.last {
-            values["next"] = "/ui/audit?" + HTMLText.query([("action", action), ("subject", subject), ("before", String(last.sequence))])
+            values["next"] = "/ui/audit?" + URLText.query([("action", action), ("subject", subject), ("before", String(last.sequence))])
         }
         return renderer.page("audit", title: "Audit log", section: "audit", user: user, context: values)
     }

@@ -59,7 +59,7 @@ extension Dashboard {
             var items: [(String, String?)] = [("state", state), ("severity", filter.severities.first?.rawValue), ("framework", filter.framework),
                                               ("subject", filter.subjectID), ("owner", filter.owner), ("cursor", nextCursor)]
             items.removeAll { $0.1 == nil }
-            values["next"] = "/ui/findings?" + HTMLText.query(items)
+            values["next"] = "/ui/findings?" + URLText.query(items)
         }
         if let attention { values["attention"] = attention }
         if let notice = try value("done") {

@@ -48,7 +48,7 @@ extension Dashboard {
             ("sort", sortValue == .added ? nil : sortValue.rawValue), ("dir", (descending ?? query.descending) ? "desc" : nil),
             ("page", (page ?? 1) > 1 ? String(page ?? 1) : nil),
         ]
-        let text = HTMLText.query(items)
+        let text = URLText.query(items)
         return text.isEmpty ? path : path + "?" + text
     }
 
@@ -75,7 +75,7 @@ extension Dashboard {
                 "expires": DashboardFormat.day(row.expiresAt), "lastUsed": DashboardFormat.age(row.lastUsedAt, now: now),
                 "findings": row.activeFindings, "hasFindings": row.activeFindings > 0, "id": row.id, "externalID": row.externalID ?? "",
             ]
-            values["href"] = row.kind == .key ? "/ui/keys/\(row.id)" : "/ui/findings?" + HTMLText.query([("subject", row.id)])
+            values["href"] = row.kind == .key ? "/ui/keys/\(row.id)" : "/ui/findings?" + URLText.query([("subject", row.id)])
             return values
         }
         func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, selected: T?, label: (T) -> String = { $0.rawValue }) -> [[String: Any]] where T.RawValue == String {

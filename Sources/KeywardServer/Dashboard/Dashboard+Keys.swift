@@ -65,7 +65,7 @@ extension Dashboard {
             "actions": actions, "hasActions": !actions.isEmpty, "readOnly": !user.canWrite, "canWrite": user.canWrite, "csrf": user.csrfToken,
             "findings": findings.map(findingRow), "hasFindings": !findings.isEmpty,
             "events": events.map(eventRow), "hasEvents": !events.isEmpty,
-            "auditLink": "/ui/audit?" + HTMLText.query([("subject", id.description)]),
+            "auditLink": "/ui/audit?" + URLText.query([("subject", id.description)]),
         ]
         // Absent rather than empty: Mustache treats an empty string as true.
         if !record.meta.isEmpty { values["meta"] = JSONValue.object(record.meta).canonicalJSON }

@@ -38,10 +38,10 @@ extension Dashboard {
             return SVGChart.Bar(label: status, value: value, style: "bar-\(status)", link: "/ui/inventory?status=\(status)")
         }
         let providerBars = counts.byProvider.sorted { $0.value > $1.value }.map {
-            SVGChart.Bar(label: $0.key, value: $0.value, link: "/ui/inventory?" + HTMLText.query([("provider", $0.key)]))
+            SVGChart.Bar(label: $0.key, value: $0.value, link: "/ui/inventory?" + URLText.query([("provider", $0.key)]))
         }
         let environmentBars = counts.byEnvironment.sorted { $0.value > $1.value }.prefix(12).map {
-            SVGChart.Bar(label: $0.key, value: $0.value, link: $0.key == "(none)" ? nil : "/ui/inventory?" + HTMLText.query([("environment", $0.key)]))
+            SVGChart.Bar(label: $0.key, value: $0.value, link: $0.key == "(none)" ? nil : "/ui/inventory?" + URLText.query([("environment", $0.key)]))
         }
         let ageBars = zip(DashboardCounts.ageBuckets, counts.ages).map { SVGChart.Bar(label: $0, value: $1, style: "bar-age") }
         let week: Int64 = 7 * 86_400_000
@@ -56,7 +56,7 @@ extension Dashboard {
         let nhiBars = findings.byFramework.filter { $0.key.hasPrefix(nhiPrefix) }
             .sorted { Self.itemOrder($0.key) < Self.itemOrder($1.key) }
             .map { SVGChart.Bar(label: String($0.key.dropFirst(nhiPrefix.count)), value: $0.value, style: "bar-nhi",
-                                link: "/ui/findings?" + HTMLText.query([("framework", $0.key)])) }
+                                link: "/ui/findings?" + URLText.query([("framework", $0.key)])) }
         let activeFindings = findings.bySeverity.values.reduce(0, +)
 
         let context: [String: Any] = [
@@ -96,7 +96,7 @@ extension Dashboard {
     /// The key page for a keyward key; the inventory, searched for it, for anything else.
     func subjectLink(_ subject: FindingSubject) -> String {
         if subject.kind == .key, KeyID(subject.id) != nil { return "/ui/keys/\(subject.id)" }
-        return "/ui/inventory?" + HTMLText.query([("q", subject.id)])
+        return "/ui/inventory?" + URLText.query([("q", subject.id)])
     }
 
     func drillRow(_ drill: DrillResult) -> [String: Any] {

@@ -59,6 +59,6 @@ extension Dashboard {
         let justification = try form.text("justification", maximumLength: RecordLimits.maximumReasonLength)
         _ = try await node.governance.attest(campaignID: id, subject: subject, decision: decision, justification: justification,
                                               by: user.principal, attester: user.owner, asAdministrator: user.principal.isAdmin)
-        return DashboardRenderer.redirect("/ui/reviews/\(HTMLText.urlEncode(id))?done=1")
+        return DashboardRenderer.redirect("/ui/reviews/\(URLText.urlEncode(id))?done=1")
     }
 }

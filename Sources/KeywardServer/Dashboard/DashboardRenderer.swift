@@ -10,7 +10,7 @@ import NIOCore
 /// Mustache's `{{value}}` escapes `& < > " '`, so values are safe in element bodies and in quoted
 /// attributes; the only unescaped insertions (`{{{…}}}`) are the rendered page inside the layout
 /// and charts that ``SVGChart`` built from escaped parts. URLs in attributes are built by
-/// ``HTMLText/query(_:)`` from encoded parts and always start with `/ui/`.
+/// ``URLText/query(_:)`` from encoded parts and always start with `/ui/`.
 struct DashboardRenderer: Sendable {
     /// Nothing from elsewhere, no inline script or style, no framing, forms only to this origin.
     static let contentSecurityPolicy =

@@ -1,3 +1,5 @@
+import KeywardPolicy
+
 /// Charts as inline SVG, built on the server: no script, no font download, nothing the page's
 /// Content-Security-Policy has to allow. Colours come from classes styled by the dashboard's
 /// stylesheet (SVG presentation attributes are markup, not inline style, so CSP permits them).
@@ -101,16 +103,16 @@ struct SVGChart {
 
     private static func open(width: Int, height: Int, title: String, description: [String]) -> String {
         #"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \#(width) \#(height)" width="\#(width)" height="\#(height)" role="img">"#
-            + "<title>\(HTMLText.escape(title))</title><desc>\(HTMLText.escape(description.joined(separator: "; ")))</desc>"
+            + "<title>\(HTMLEscaping.escape(title))</title><desc>\(HTMLEscaping.escape(description.joined(separator: "; ")))</desc>"
     }
 
     private static func text(x: Int, y: Int, _ content: String, className: String, anchor: String = "start") -> String {
-        #"<text x="\#(x)" y="\#(y)" class="\#(className)" text-anchor="\#(anchor)">\#(HTMLText.escape(content))</text>"#
+        #"<text x="\#(x)" y="\#(y)" class="\#(className)" text-anchor="\#(anchor)">\#(HTMLEscaping.escape(content))</text>"#
     }
 
     private static func wrap(_ content: String, link: String?, label: String) -> String {
         guard let link else { return "<g>" + content + "</g>" }
-        return #"<a href="\#(HTMLText.escape(link))" aria-label="\#(HTMLText.escape(label))">"# + content + "</a>"
+        return #"<a href="\#(HTMLEscaping.escape(link))" aria-label="\#(HTMLEscaping.escape(label))">"# + content + "</a>"
     }
 
     private static func truncated(_ text: String, _ length: Int) -> String {

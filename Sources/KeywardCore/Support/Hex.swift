@@ -1,0 +1,13 @@
+/// Reading hexadecimal text byte by byte, without going through `String` or `Int(_:radix:)`.
+enum Hex {
+    /// The value of one hex digit, either case; nil for any other byte.
+    @inline(__always)
+    static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x61...0x66: return byte - 0x61 + 10
+        case 0x41...0x46: return byte - 0x41 + 10
+        default: return nil
+        }
+    }
+}
