@@ -160,8 +160,15 @@ struct VerifyFastPathTests {
             node.verifier.setIndexCurrent(false)
             let body = #"{"key":"\#(issued.plaintext.reveal())"}"#
             try await RawHTTPConnection.with(port: port) { connection in
-                try await connection.send(rawRequest("POST", "/v1/verify", token: fixture.admin, body: body))
-                #expect(try await connection.answer()?.body.contains(#""code":"REVOKED""#) == true)
+                // A confirmation that cannot reach the store within its deadline is a 503 the
+                // client retries (it happens on a loaded test machine); never a VALID.
+                var answer: RawHTTPConnection.Answer?
+                for _ in 0..<5 {
+                    try await connection.send(rawRequest("POST", "/v1/verify", token: fixture.admin, body: body))
+                    answer = try await connection.answer()
+                    if answer?.status != 503 { break }
+                }
+                #expect(answer?.body.contains(#""code":"REVOKED""#) == true, "\(answer?.status ?? 0) \(answer?.body ?? "no answer")")
             }
             let scraped = String(decoding: node.metrics.scrape(indexKeys: 0, webhooks: WebhookStats()), as: UTF8.self)
             #expect(scraped.contains(#"keyward_verify_answers_total{handler="event_loop"} 0"#), "\(scraped)")
