@@ -81,11 +81,24 @@ let package = Package(
             name: "KeywardAPI",
             dependencies: ["KeywardCore"]
         ),
+        // The one typed configuration: the settings table, and flags, variables and the YAML file read through it.
+        .target(
+            name: "KeywardSettings",
+            dependencies: ["KeywardCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The composition root: a deployment (store, key and governance services) opened from its configuration.
+        .target(
+            name: "KeywardDeployment",
+            dependencies: [
+                "KeywardCore", "KeywardSettings", "KeywardStore", "KeywardGovernance",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP API on Hummingbird.
         .target(
             name: "KeywardServer",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "keyward",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
+                "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
                 "KeywardGovernance", "KeywardImport", "KeywardPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,6 +141,7 @@ let package = Package(
             path: "Tests/KeywardTestSupport"
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
+        .testTarget(name: "KeywardSettingsTests", dependencies: ["KeywardSettings", "KeywardCore"]),
         .testTarget(
             name: "KeywardStoreTests",
             dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
@@ -145,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance", "KeywardTestSupport",
+                "KeywardServer", "KeywardSettings", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance", "KeywardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,13 +1,15 @@
 import KeywardAPI
 import KeywardCore
+import KeywardDeployment
 import KeywardGovernance
+import KeywardSettings
 import KeywardStore
 import Logging
 
 /// One running keyward node: the store, the verify index kept in step with it, the key
 /// service, and the authenticator. The HTTP layer and the background services share it.
 public final class KeywardNode: Sendable {
-    public let configuration: ServerConfiguration
+    public let configuration: KeywardConfiguration
     public let store: SQLStore
     public let verifier: Verifier
     public let keys: KeyService
@@ -31,32 +33,33 @@ public final class KeywardNode: Sendable {
     let verifyEndpoint: VerifyEndpoint
 
     /// Builds a node on an open store and loads every key into the verify index.
-    public init(store: SQLStore, configuration: ServerConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {
-        let format = try KeyFormat(prefix: configuration.keyPrefix)
-        let lifecycle = try KeyLifecycle(format: format, environments: configuration.environments)
-        let verifier = Verifier(format: format, clock: clock)
+    public convenience init(store: SQLStore, configuration: KeywardConfiguration, clock: any WallClock = SystemClock(),
+                            logger: Logger = Logger(label: "keyward")) async throws {
+        try await self.init(store: store, resolved: ResolvedConfiguration(configuration: configuration), clock: clock, logger: logger)
+    }
+
+    /// Builds a node on an open store, with the services of ``Deployment``, and loads every key
+    /// into the verify index. A setting that cannot be used is named with its origin.
+    public init(store: SQLStore, resolved: ResolvedConfiguration, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "keyward")) async throws {
+        let configuration = resolved.configuration
+        let verifier = Verifier(format: try KeyFormat(prefix: configuration.keyPrefix), clock: clock)
         self.configuration = configuration
         self.store = store
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
-        let usageRecorder = configuration.usageMonitoring ? UsageRecorder(limits: configuration.usageLimits) : nil
+        let usageRecorder: UsageRecorder? = UsageRecorder(limits: configuration.usageLimits)
         let metrics = NodeMetrics()
         self.usageRecorder = usageRecorder
         self.metrics = metrics
         self.anomalies = AnomalyMonitor(store: store, clock: clock, thresholds: configuration.anomalies, logger: logger)
         self.verifyEndpoint = VerifyEndpoint(verifier: verifier, recorder: usageRecorder, metrics: metrics)
-        let inventoryChanges = InventoryChanges()
-        let keys = KeyService(store: store, lifecycle: lifecycle, clock: clock) { [verifier, clock] records in
+        let deployment = try Deployment(store: store, configuration: configuration, origins: resolved, clock: clock, logger: logger) { [verifier, clock] records in
             let now = clock.now()
             for record in records { verifier.index.upsert(record, now: now) }
-            inventoryChanges.signal()
         }
-        self.keys = keys
-        self.governance = GovernanceService(
-            store: store, keys: keys, clock: clock,
-            policy: try configuration.policyPath.map(LoadedPolicy.load(file:)) ?? .builtIn, changes: inventoryChanges, logger: logger
-        )
+        self.keys = deployment.keys
+        self.governance = deployment.governance
         self.authenticator = Authenticator(
             verifier: verifier, confirmation: IndexConfirmation(verifier: verifier, store: store),
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)

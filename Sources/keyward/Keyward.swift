@@ -9,12 +9,14 @@ struct Keyward: AsyncParsableCommand {
         commandName: "keyward",
         abstract: "Issue, verify, inventory, rotate and revoke long-lived API keys.",
         discussion: """
-            Server:  keyward serve [--db ./keyward.db] [--host 127.0.0.1] [--port 8080] [--policy policy.yaml]
+            Server:  keyward serve [--db ./keyward.db | --database-url postgres://…] [--port 8080] [--config keyward.yaml]
+            Settings: flags, KEYWARD_… variables or the --config file (docs/configuration.md); `keyward config show`.
             Client commands talk to a running server: KEYWARD_ADDR (default http://127.0.0.1:8080)
             and KEYWARD_TOKEN (an admin key from `keyward init` or the first `keyward serve`).
             """,
+        version: BuildInfo.version,
         subcommands: [
-            Serve.self, Init.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Drill.self, Scan.self,
+            Serve.self, Init.self, ConfigCommand.self, VersionCommand.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Drill.self, Scan.self,
             ImportCommand.self, InventoryCommand.self, OwnersCommand.self, PolicyCommand.self, FindingsCommand.self,
             ReviewsCommand.self, ReportCommand.self, WebhooksCommand.self,
         ]

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KeywardAPI
 import KeywardCore
 import KeywardServer
+import KeywardSettings
 import Testing
 
 @Suite("Governance routes: inventory and imports")
@@ -12,7 +13,7 @@ struct GovernanceInventoryTests {
     func importLargeFile() async throws {
         try await ServerFixture.withRouter { fixture, client in
             let file = GovernanceFiles.credentialReport(users: 2000, badRow: true)
-            #expect(file.count > 4 * ServerConfiguration.defaultMaxBodyBytes)
+            #expect(file.count > 4 * KeywardConfiguration.defaultMaxBodyBytes)
             let path = "/v1/inventory/import/aws-credential-report?file=report.csv"
             let first = try await client.call(.post, path, token: fixture.admin, bytes: file)
             #expect(first.status == .ok, "\(first.text.prefix(300))")

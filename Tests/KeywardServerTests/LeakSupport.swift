@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KeywardCore
 import KeywardServer
+import KeywardSettings
 import KeywardStore
 import Logging
 import Synchronization
@@ -91,7 +92,7 @@ struct LeakFixture {
     let log: CapturedLog
 
     static func withRouter(
-        signers: [GitHubSigner], configure: (inout ServerConfiguration) -> Void = { _ in },
+        signers: [GitHubSigner], configure: (inout KeywardConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (LeakFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-leaks-\(UUID().uuidString)")
@@ -99,7 +100,7 @@ struct LeakFixture {
         defer { try? FileManager.default.removeItem(at: directory) }
         let keysFile = directory.appendingPathComponent("github-keys.json")
         try GitHubSigner.document(signers).write(to: keysFile, atomically: true, encoding: .utf8)
-        var configuration = ServerConfiguration()
+        var configuration = KeywardConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
         configuration.leaks.githubKeysPath = keysFile.path
         configuration.leaks.reportSecrets = [try LeakReportSecret(secret)]

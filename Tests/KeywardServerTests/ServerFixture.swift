@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KeywardAPI
 import KeywardCore
 import KeywardServer
+import KeywardSettings
 import KeywardStore
 import NIOCore
 
@@ -14,10 +15,10 @@ struct ServerFixture {
     let clock: ManualClock
     let admin: String
 
-    static func make(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ServerFixture {
+    static func make(configure: (inout KeywardConfiguration) -> Void = { _ in }) async throws -> ServerFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var configuration = ServerConfiguration()
+        var configuration = KeywardConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
         configure(&configuration)
         let store = try await SQLStore.openSQLite(path: configuration.databasePath)
@@ -28,7 +29,7 @@ struct ServerFixture {
     }
 
     /// Runs `body` against the router (no socket), then closes the store.
-    static func withRouter(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
+    static func withRouter(configure: (inout KeywardConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
         let fixture = try await make(configure: configure)
         let app = Application(router: KeywardApplication.router(fixture.node))
         do {

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import HummingbirdTesting
 import KeywardCore
+import KeywardSettings
 import NIOCore
 import Testing
 @testable import KeywardServer
@@ -206,7 +207,7 @@ struct VerifyFastPathTests {
 
 extension ServerFixture {
     /// Runs `body` with the node served on a real socket by the application `keyward serve` runs.
-    static func withLive(configure: (inout ServerConfiguration) -> Void = { _ in }, _ body: (ServerFixture, Int) async throws -> Void) async throws {
+    static func withLive(configure: (inout KeywardConfiguration) -> Void = { _ in }, _ body: (ServerFixture, Int) async throws -> Void) async throws {
         let fixture = try await make { configuration in
             configuration.host = "127.0.0.1"
             configuration.port = 0

@@ -1,6 +1,7 @@
 import Foundation
 import KeywardCore
 import KeywardServer
+import KeywardSettings
 import KeywardStore
 import KeywardTestSupport
 import Logging
@@ -60,7 +61,7 @@ struct WebhookFixture {
     }
 
     static func openNode(directory: URL, postgresURL: String?, clock: ManualClock) async throws -> KeywardNode {
-        var configuration = ServerConfiguration()
+        var configuration = KeywardConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
         configuration.port = 0
         let store: SQLStore

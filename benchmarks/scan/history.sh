@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 repo=${1:-/tmp/history-repo}
 runs=${2:-3}
-keyward=${KEYWARD_BIN:-$root/.build-scan-release/release/keyward}
+keyward=${KEYWARD_BENCH_BIN:-$root/.build-scan-release/release/keyward}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 corpus=${1:-/tmp/corpus}
 runs=${2:-5}
-keyward=${KEYWARD_BIN:-$root/.build-scan-release/release/keyward}
+keyward=${KEYWARD_BENCH_BIN:-$root/.build-scan-release/release/keyward}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

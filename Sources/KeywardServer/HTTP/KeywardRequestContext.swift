@@ -1,6 +1,7 @@
 import Hummingbird
 import KeywardAPI
 import KeywardCore
+import KeywardSettings
 import NIOCore
 
 /// Per-request state: the peer address (for the allow-lists and the failed-auth throttle) and
@@ -13,7 +14,7 @@ public struct KeywardRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
-        maxUploadSize = ServerConfiguration.defaultMaxBodyBytes
+        maxUploadSize = KeywardConfiguration.defaultMaxBodyBytes
     }
 
     /// Read from the channel only when needed (allow-lists, failed logins, audit): the channel

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KeywardAPI
 import KeywardCore
+import KeywardSettings
 import KeywardStore
 import Logging
 

@@ -1,5 +1,6 @@
 import Foundation
 import KeywardCore
+import KeywardSettings
 
 /// A leak report's body parsed and bounded: a JSON array of `{token, type, url, source}` (and,
 /// on the signed endpoint, `token_hash` instead of `token`).

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KeywardCore
+import KeywardSettings
 import KeywardStore
 import Logging
 import ServiceLifecycle

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import KeywardCore
+import KeywardSettings
 import KeywardStore
 import Logging
 import ServiceLifecycle

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import KeywardCore
+import KeywardSettings
 import KeywardStore
 import NIOCore
 import NIOHTTP1

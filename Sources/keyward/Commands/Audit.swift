@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KeywardAPI
 import KeywardCore
+import KeywardDeployment
 import KeywardStore
 
 struct Audit: AsyncParsableCommand {
@@ -13,20 +14,19 @@ struct Audit: AsyncParsableCommand {
     struct VerifyChain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Recompute the audit chain of a database file.",
+            abstract: "Recompute the audit chain of a database (the SQLite file of --db, default ./keyward.db, or --database-url).",
             discussion: "Exit code 0 when intact, 1 naming the first bad event when any event was altered, removed or reordered, 2 on error. Reads the file directly; a running server may keep serving."
         )
 
-        @Option(name: .long, help: "SQLite database file (env KEYWARD_DB; default ./keyward.db).") var db: String?
+        @OptionGroup var database: DatabaseOption
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let path = db ?? ProcessInfo.processInfo.environment["KEYWARD_DB"] ?? "./keyward.db"
-            guard FileManager.default.fileExists(atPath: path) else {
-                Output.error("no database at \(path)")
-                throw ExitCode(2)
+            let resolved = try ConfigurationFailure.exitOnError { try database.resolve() }
+            let path = DatabaseLocation(resolved).description
+            let store = try await ConfigurationFailure.exitOnError {
+                try await Deployment.openStore(resolved, existing: true, logger: .keyward(level: resolved.configuration.logLevel, quiet: true))
             }
-            let store = try await SQLStore.openSQLite(path: path)
             let result: AuditVerification
             do {
                 result = try await store.verifyAuditChain()

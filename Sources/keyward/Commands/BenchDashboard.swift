@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KeywardCore
+import KeywardSettings
 import KeywardServer
 import KeywardStore
 import Logging
@@ -35,7 +36,7 @@ struct DashboardBench: AsyncParsableCommand {
         let now = SystemClock().now()
         let clock = ManualClock(now)
         let store = try await SQLStore.openSQLite(path: database, logger: logger)
-        var configuration = ServerConfiguration()
+        var configuration = KeywardConfiguration()
         configuration.databasePath = database
         let node = try await KeywardNode(store: store, configuration: configuration, clock: clock, logger: logger)
 

@@ -1,44 +1,39 @@
 import ArgumentParser
 import Foundation
 import KeywardCore
+import KeywardDeployment
 import KeywardServer
+import KeywardSettings
 import KeywardStore
 import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the keyward server on the embedded SQLite database.",
-        discussion: "On a new database the first start prints a bootstrap admin key, once. SIGTERM or SIGINT stops it gracefully, flushing usage counters first."
+        abstract: "Run the keyward server on the embedded SQLite database (or PostgreSQL with --database-url).",
+        discussion: """
+            On a new database the first start prints a bootstrap admin key, once. SIGTERM or SIGINT stops it gracefully, \
+            flushing usage counters first. Every setting is a flag, a KEYWARD_… variable or a key of the --config file \
+            (docs/configuration.md); `keyward config show` prints what is in effect.
+            """
     )
 
     @OptionGroup var options: ServerOptions
 
-    @OptionGroup(title: "Leak intake") var leaks: LeakOptions
-
-    @Option(name: .long, help: "PostgreSQL URL, postgres://user:password@host:5432/database (env KEYWARD_DATABASE_URL); several nodes may share one. Without it, the SQLite file of --db.")
-    var databaseURL: String?
-
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (env KEYWARD_LOG_LEVEL; default info).")
-    var logLevel: String?
-
     func run() async throws {
-        var resolved = try options.resolve()
-        try leaks.resolve(into: &resolved)
-        let configuration = resolved
-        var logger = Logger(label: "keyward")
-        let level = logLevel ?? ProcessInfo.processInfo.environment["KEYWARD_LOG_LEVEL"] ?? "info"
-        guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("unknown log level \(level)") }
-        logger.logLevel = parsed
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["KEYWARD_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let store: SQLStore
-        if let url {
-            store = try await SQLStore.openPostgres(url: url, logger: logger)
-        } else {
-            store = try await SQLStore.openSQLite(path: configuration.databasePath, logger: logger)
+        let resolved = try options.resolve()
+        let configuration = resolved.configuration
+        let logger = Logger.keyward(level: configuration.logLevel)
+        let database = DatabaseLocation(resolved)
+        try ConfigurationFailure.exitOnError {
+            do {
+                _ = try configuration.leaks.checkGitHubKeys()
+            } catch {
+                throw resolved.problem("github_keys_file", "\(error)")
+            }
         }
-        let database = url.map { (try? DatabaseURL($0).redacted) ?? "PostgreSQL" } ?? configuration.databasePath
+        let store = try await ConfigurationFailure.exitOnError { try await Deployment.openStore(resolved, logger: logger) }
         do {
-            let node = try await KeywardNode(store: store, configuration: configuration, logger: logger)
+            let node = try await ConfigurationFailure.exitOnError { try await KeywardNode(store: store, resolved: resolved, logger: logger) }
             if let admin = try await node.keys.bootstrapAdmin() {
                 print("""
                     keyward: new database \(database); bootstrap admin key (shown once, store it now):
@@ -64,7 +59,7 @@ struct Serve: AsyncParsableCommand {
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a database and print its bootstrap admin key once.",
+        abstract: "Create a database (SQLite, or PostgreSQL with --database-url) and print its bootstrap admin key once.",
         discussion: "Fails if the database was already initialised: the bootstrap key is never shown twice."
     )
 
@@ -72,25 +67,36 @@ struct Init: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let configuration = try options.resolve()
-        let store = try await SQLStore.openSQLite(path: configuration.databasePath)
-        let admin: PlaintextKey?
-        do {
-            let lifecycle = try KeyLifecycle(format: KeyFormat(prefix: configuration.keyPrefix), environments: configuration.environments)
-            admin = try await KeyService(store: store, lifecycle: lifecycle, clock: SystemClock()) { _ in }.bootstrapAdmin()
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
+        let resolved = try options.resolve()
+        let logger = Logger.keyward(level: resolved.configuration.logLevel, quiet: true)
+        let database = DatabaseLocation(resolved)
+        let admin = try await ConfigurationFailure.exitOnError {
+            try await Deployment.with(resolved, logger: logger) { deployment in try await deployment.keys.bootstrapAdmin() }
         }
         guard let admin else {
-            Output.error("\(configuration.databasePath) is already initialised; its bootstrap key was shown when it was created. Issue more admin keys with `keyward keys create --scope keyward:admin`.")
+            Output.error("\(database) is already initialised; its bootstrap key was shown when it was created. Issue more admin keys with `keyward keys create --scope keyward:admin`.")
             throw ExitCode(2)
         }
         if output.json {
             try Output.json(["admin_key": admin.reveal()])
         } else {
-            print("initialised \(configuration.databasePath)\nbootstrap admin key (shown once, store it now):\n\n    \(admin.reveal())\n")
+            print("initialised \(database)\nbootstrap admin key (shown once, store it now):\n\n    \(admin.reveal())\n")
         }
+    }
+}
+
+extension Logger {
+    /// The process's logger at the configured level. Commands whose output is their result log
+    /// to standard error, and only warnings and worse, so that notices never mix with it.
+    static func keyward(level: KeywardConfiguration.LogLevel, quiet: Bool = false, label: String = "keyward") -> Logger {
+        let configured = Logger.Level(rawValue: level.rawValue) ?? .info
+        guard quiet else {
+            var logger = Logger(label: label)
+            logger.logLevel = configured
+            return logger
+        }
+        var logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = max(configured, .warning)
+        return logger
     }
 }

@@ -1,87 +1,125 @@
 import ArgumentParser
 import Foundation
-import KeywardServer
-import Yams
+import KeywardSettings
 
-/// Server settings from flags, then `KEYWARD_…` environment variables, then an optional YAML
-/// file (`--config` or `KEYWARD_CONFIG`), then built-in defaults — in that order of precedence.
+/// A flag for every setting of ``KeywardConfiguration/settings``, for the commands that run or
+/// open a deployment (`serve`, `init`, `config show`).
+///
+/// Each option is a string handed to the settings table, which parses it exactly as it parses
+/// the same setting's variable or file key, so a bad value reads the same wherever it came from.
+/// The options are matched to the table by name (`anomaliesSpikeFactor` is
+/// `--anomalies-spike-factor`); a test checks that every row has its flag and every flag its row.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database file (env KEYWARD_DB; default ./keyward.db).")
-    var db: String?
+    @Option(help: .setting("db")) var db: String?
+    @Option(help: .setting("database_url")) var databaseURL: String?
+    @Option(help: .setting("host")) var host: String?
+    @Option(help: .setting("port")) var port: String?
+    @Option(help: .setting("max_body_bytes")) var maxBodyBytes: String?
+    @Option(help: .setting("log_level")) var logLevel: String?
+    @Option(help: .setting("prefix")) var prefix: String?
+    @Option(help: .setting("environments")) var environments: String?
+    @Option(help: .setting("policy")) var policy: String?
+    @Option(help: .setting("evaluation_interval")) var evaluationInterval: String?
+    @Option(help: .setting("evaluation_debounce_ms")) var evaluationDebounceMs: String?
+    @Option(help: .setting("max_import_bytes")) var maxImportBytes: String?
+    @Option(help: .setting("usage_flush_ms")) var usageFlushMs: String?
+    @Option(help: .setting("anomalies.learning_period_seconds")) var anomaliesLearningPeriodSeconds: String?
+    @Option(help: .setting("anomalies.spike_factor")) var anomaliesSpikeFactor: String?
+    @Option(help: .setting("anomalies.spike_minimum_per_hour")) var anomaliesSpikeMinimumPerHour: String?
+    @Option(help: .setting("anomalies.baseline_hours")) var anomaliesBaselineHours: String?
+    @Option(help: .setting("anomalies.guessing_per_hour")) var anomaliesGuessingPerHour: String?
+    @Option(help: .setting("anomalies.check_interval_seconds")) var anomaliesCheckIntervalSeconds: String?
+    @Option(help: .setting("anomalies.rotation_quiet_seconds")) var anomaliesRotationQuietSeconds: String?
+    @Option(help: .setting("anomalies.retention_days")) var anomaliesRetentionDays: String?
+    @Option(help: .setting("webhooks")) var webhooks: String?
+    @Option(help: .setting("webhook_expiring_days")) var webhookExpiringDays: String?
+    @Option(help: .setting("webhook_retry_hours")) var webhookRetryHours: String?
+    @Option(help: .setting("webhook_timeout_ms")) var webhookTimeoutMs: String?
+    @Option(help: .setting("webhook_concurrency")) var webhookConcurrency: String?
+    @Option(help: .setting("github_keys_file")) var githubKeys: String?
+    @Option(help: .setting("leak_report_secret")) var leakReportSecret: String?
+    @Option(help: .setting("leak_report_secret_file")) var leakReportSecretFile: String?
+    @Option(help: .setting("leak_action")) var leakAction: String?
+    @Option(help: .setting("leak_max_in_flight")) var leakMaxInFlight: String?
 
-    @Option(name: .long, help: "Address to listen on (env KEYWARD_HOST; default 127.0.0.1).")
-    var host: String?
-
-    @Option(name: .long, help: "Port to listen on (env KEYWARD_PORT; default 8080; 0 picks a free port).")
-    var port: Int?
-
-    @Option(name: .long, help: "Key prefix of this deployment (env KEYWARD_PREFIX; default kw).")
-    var prefix: String?
-
-    @Option(name: .long, help: "Comma-separated environment tags keys may carry (env KEYWARD_ENVIRONMENTS; default live,test).")
-    var environments: String?
-
-    @Option(name: .long, help: "Governance policy file, YAML (env KEYWARD_POLICY; default: the built-in policy, see `keyward policy default`).")
-    var policy: String?
-
-    @Option(name: .long, help: "Seconds between scheduled policy evaluations (env KEYWARD_EVALUATION_INTERVAL; default 3600).")
-    var evaluationInterval: Int?
-
-    @Option(name: .long, help: "YAML file with any of: db, host, port, prefix, environments, max_body_bytes, usage_flush_ms, policy, evaluation_interval, evaluation_debounce_ms, max_import_bytes, usage_monitoring, anomalies (env KEYWARD_CONFIG).")
+    @Option(help: "YAML configuration file (env KEYWARD_CONFIG); docs/configuration.md lists its keys.")
     var config: String?
 
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
-        var file: [String: Any] = [:]
-        if let path = config ?? environment["KEYWARD_CONFIG"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read config file \(path)")
-            }
-            do {
-                guard let loaded = try Yams.load(yaml: text) as? [String: Any] else {
-                    throw ValidationError("config file \(path) must be a YAML mapping")
-                }
-                file = loaded
-            } catch let error as ValidationError {
-                throw error
-            } catch {
-                throw ValidationError("config file \(path) is not valid YAML: \(error)")
-            }
-            let known = Set<String>([
-                "db", "host", "port", "prefix", "environments", "max_body_bytes", "usage_flush_ms", "policy", "evaluation_interval",
-                "evaluation_debounce_ms", "max_import_bytes",
-            ]).union(ServerOptions.webhookFileKeys).union(ServerOptions.usageFileKeys)
-            if let unknown = file.keys.filter({ !known.contains($0) }).sorted().first {
-                throw ValidationError("config file \(path): unknown setting '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
-            }
+    /// The flags given on the command line, by setting name.
+    var givenFlags: [String: String] {
+        var given: [String: String] = [:]
+        for child in Mirror(reflecting: self).children {
+            guard let label = child.label, let option = child.value as? Option<String?>, let value = option.wrappedValue,
+                  let setting = Self.setting(forProperty: label)
+            else { continue }
+            given[setting.name] = value
         }
-        func pick(_ flag: String?, _ variable: String, _ key: String) -> String? {
-            flag ?? environment[variable] ?? file[key].map { "\($0)" }
+        return given
+    }
+
+    /// The row of a property (`_anomaliesSpikeFactor` → `anomalies.spike_factor`), matched on
+    /// letters alone, as argument-parser derives `--anomalies-spike-factor` from it.
+    static func setting(forProperty label: String) -> Setting? {
+        let key = letters(label)
+        return KeywardConfiguration.settings.first { letters($0.flag) == key }
+    }
+
+    static func letters(_ text: String) -> String {
+        String(text.lowercased().filter(\.isLetter))
+    }
+
+    /// The configuration of flags, `KEYWARD_…` variables and the file, or exit 2 with every
+    /// problem, each naming the setting and where its value came from.
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ResolvedConfiguration {
+        try ConfigurationFailure.exitOnError {
+            try ConfigurationLoader(flags: givenFlags, configPath: config, environment: environment).load()
         }
-        var configuration = ServerConfiguration()
-        if let value = pick(db, "KEYWARD_DB", "db") { configuration.databasePath = value }
-        if let value = pick(host, "KEYWARD_HOST", "host") { configuration.host = value }
-        if let value = pick(port.map(String.init), "KEYWARD_PORT", "port") {
-            guard let number = Int(value), (0...65535).contains(number) else { throw ValidationError("port must be 0-65535, got \(value)") }
-            configuration.port = number
+    }
+}
+
+extension ArgumentHelp {
+    /// The help of a setting: its row's text, variable and default.
+    static func setting(_ name: String) -> ArgumentHelp {
+        guard let setting = KeywardConfiguration.setting(named: name) else { return ArgumentHelp("(unknown setting \(name))") }
+        let value = setting.value(in: KeywardConfiguration())
+        let shown = value == .null ? "" : "; default \(ConfigurationReference.render(value))"
+        return ArgumentHelp("\(setting.help) (env \(setting.variable)\(shown))", valueName: setting.kind.valueName)
+    }
+}
+
+extension Setting.Kind {
+    var valueName: String {
+        switch self {
+        case .text: "text"
+        case .path: "path"
+        case .databaseURL: "url"
+        case .list: "list"
+        case .boolean: "on|off"
+        case .choice(let values): values.joined(separator: "|")
+        case .integer, .number: "n"
         }
-        if let value = pick(prefix, "KEYWARD_PREFIX", "prefix") { configuration.keyPrefix = value }
-        if let value = pick(environments, "KEYWARD_ENVIRONMENTS", "environments") {
-            configuration.environments = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// Configuration problems as lines on standard error and exit code 2, like every other
+/// command's refusals.
+enum ConfigurationFailure {
+    static func exitOnError<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ConfigurationError {
+            for problem in error.problems { Output.error(problem.description) }
+            throw ExitCode(2)
         }
-        if let value = file["max_body_bytes"] {
-            guard let number = Int("\(value)"), number >= 1024 else { throw ValidationError("max_body_bytes must be an integer >= 1024") }
-            configuration.maxBodyBytes = number
+    }
+
+    static func exitOnError<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ConfigurationError {
+            for problem in error.problems { Output.error(problem.description) }
+            throw ExitCode(2)
         }
-        if let value = file["usage_flush_ms"] {
-            guard let number = Int("\(value)"), (10...60_000).contains(number) else {
-                throw ValidationError("usage_flush_ms must be between 10 and 60000")
-            }
-            configuration.usageFlushIntervalMilliseconds = number
-        }
-        try resolveGovernance(into: &configuration, file: file, pick: pick)
-        try resolveWebhooks(into: &configuration, pick: pick)
-        try resolveUsage(into: &configuration, file: file, pick: pick)
-        return configuration
     }
 }
 

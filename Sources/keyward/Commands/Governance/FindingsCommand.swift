@@ -48,12 +48,12 @@ struct FindingsCommand: AsyncParsableCommand {
         }
 
         private func fetch(states: String?) async throws -> FindingListObject {
-            if let db = database.db {
+            if database.isOffline {
                 let filter = FindingFilter(
                     states: try Self.parse(states, as: FindingState.self, option: "--state"),
                     severities: try Self.parse(severity, as: FindingSeverity.self, option: "--severity"), minimumSeverity: minSeverity,
                     rule: rule, owner: owner, framework: framework, subjectID: subject, limit: limit ?? FindingFilter.defaultLimit)
-                return try await LocalGovernance.run(db: db) { service in
+                return try await LocalGovernance.run(database) { service in
                     try await pages { cursor in
                         var page = filter
                         page.cursor = cursor

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import KeywardCore
+import KeywardDeployment
 import KeywardGovernance
 import KeywardImport
 import KeywardPolicy
+import KeywardSettings
 import KeywardStore
 import Logging
 
@@ -26,6 +28,8 @@ enum GovernanceFailure {
             Output.error(error.description)
         } catch let error as GovernanceCommandError {
             Output.error(error.description)
+        } catch let error as ConfigurationError {
+            for problem in error.problems { Output.error(problem.description) }
         }
         throw ExitCode(2)
     }
@@ -36,27 +40,17 @@ struct GovernanceCommandError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// `--db PATH`: the governance service on a database file, for offline use (no server). Writes go
-/// through the same service as the server's, with the same transactions and audit events; a
-/// running server notices them at its next scheduled evaluation.
+/// `--db PATH` / `--database-url URL`: the governance service on the database itself, for
+/// offline use (no server). The deployment is opened as `serve` opens it (``Deployment``),
+/// configured by the same `KEYWARD_…` variables and file, so the key prefix and policy are the
+/// server's; writes go through the same service, with the same transactions and audit events,
+/// and a running server notices them at its next scheduled evaluation.
 enum LocalGovernance {
-    static func run<T>(db path: String, policy: LoadedPolicy = .builtIn, _ body: (GovernanceService) async throws -> T) async throws -> T {
-        // Opening would create an empty database; a typo should be an error instead.
-        guard FileManager.default.fileExists(atPath: path) else { throw GovernanceCommandError("no keyward database at \(path)") }
-        var logger = Logger(label: "keyward.governance") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = .warning
-        let store = try await SQLStore.openSQLite(path: path, logger: logger)
-        let clock = SystemClock()
-        let keys = KeyService(store: store, lifecycle: try KeyLifecycle(), clock: clock) { _ in }
-        let service = GovernanceService(store: store, keys: keys, clock: clock, policy: policy, logger: logger)
-        do {
-            let result = try await body(service)
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
-        }
+    /// - Parameter policy: a policy file that replaces the `policy` setting for this run.
+    static func run<T>(_ database: DatabaseOption, policy: String? = nil, _ body: (GovernanceService) async throws -> T) async throws -> T {
+        let resolved = try database.resolve(policy: policy)
+        let logger = Logger.keyward(level: resolved.configuration.logLevel, quiet: true, label: "keyward.governance")
+        return try await Deployment.with(resolved, existing: true, logger: logger) { try await body($0.governance) }
     }
 }
 
@@ -75,10 +69,24 @@ enum Pages {
     }
 }
 
-/// The `--db` option of the governance commands that can work offline.
+/// The options of commands that can work on a database directly instead of through a server.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "Work on this database file directly instead of a server (offline).")
+    @Option(name: .long, help: "Work on this SQLite database file directly instead of a server (offline).")
     var db: String?
+
+    @Option(name: .long, help: "Work on this PostgreSQL database directly instead of a server (offline).")
+    var databaseURL: String?
+
+    var isOffline: Bool { db != nil || databaseURL != nil }
+
+    /// The deployment's configuration with these flags (and `policy` over the policy setting).
+    func resolve(policy: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ResolvedConfiguration {
+        var flags: [String: String] = [:]
+        flags["db"] = db
+        flags["database_url"] = databaseURL
+        flags["policy"] = policy
+        return try ConfigurationLoader(flags: flags, configPath: nil, environment: environment).load()
+    }
 }
 
 extension ImportKind: ExpressibleByArgument {}

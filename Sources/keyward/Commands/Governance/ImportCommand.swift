@@ -27,8 +27,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let result = try await GovernanceFailure.exitOnError {
             guard FileManager.default.isReadableFile(atPath: file) else { throw GovernanceCommandError("cannot read \(file)") }
-            if let db = database.db {
-                return try await LocalGovernance.run(db: db) { service in
+            if database.isOffline {
+                return try await LocalGovernance.run(database) { service in
                     ImportRunObject(try await service.importFile(kind: kind, path: file, fileName: file, by: .system("cli")))
                 }
             }

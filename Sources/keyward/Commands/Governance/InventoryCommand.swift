@@ -46,8 +46,8 @@ struct InventoryCommand: AsyncParsableCommand {
         private func fetch() async throws -> InventoryListObject {
             let filter = InventoryFilter(provider: provider, owner: owner, environment: environment, status: status,
                                          limit: limit ?? InventoryFilter.defaultLimit, cursor: cursor)
-            if let db = database.db {
-                return try await LocalGovernance.run(db: db) { service in
+            if database.isOffline {
+                return try await LocalGovernance.run(database) { service in
                     try await pages { cursor in
                         var page = filter
                         page.cursor = cursor

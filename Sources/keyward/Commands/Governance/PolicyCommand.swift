@@ -17,7 +17,7 @@ struct PolicyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a policy over the inventory without storing anything.",
             discussion: """
-                Evaluates --policy FILE (default: the server's policy; with --db, the built-in default) over the server's
+                Evaluates --policy FILE (default: the server's policy; with --db, the policy setting, else the built-in policy) over the server's
                 inventory, or over --db PATH offline. Exit code 0 when no unsuppressed finding is at or above --fail-on,
                 1 when some are, 2 on error — a policy file with an error is named by file, line and field, and nothing
                 is evaluated.
@@ -42,13 +42,13 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         private func evaluate() async throws -> PolicyCheckObject {
-            let loaded = try policy.map(LoadedPolicy.load(file:))
-            if let db = database.db {
-                let rules = loaded ?? .builtIn
-                return try await LocalGovernance.run(db: db, policy: rules) { service in
-                    PolicyCheckObject(try await service.check(), policy: rules.policy, file: rules.file, failOn: failOn, limit: limit)
+            if database.isOffline {
+                return try await LocalGovernance.run(database, policy: policy) { service in
+                    let rules = service.policy
+                    return PolicyCheckObject(try await service.check(), policy: rules.policy, file: rules.file, failOn: failOn, limit: limit)
                 }
             }
+            let loaded = try policy.map(LoadedPolicy.load(file:))
             let body = PolicyCheckBody(policy: loaded?.yaml, file: loaded?.file, failOn: failOn, limit: limit)
             return try await Client.run { try await $0.checkPolicy(body) }
         }

@@ -14,19 +14,18 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "md, json or html (default md).") var format: String = "md"
     @Option(name: .long, help: "Write to this file instead of stdout.") var output: String?
-    @Option(name: .long, help: "With --db: the policy to evaluate first (default: the built-in default).") var policy: String?
+    @Option(name: .long, help: "With --db: the policy to evaluate first (default: the policy setting, else the built-in policy).") var policy: String?
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
         guard PostureReportRenderer.Format(rawValue: format) != nil else { throw ValidationError("--format must be md, json or html") }
-        if policy != nil && database.db == nil { throw ValidationError("--policy applies to --db; a server reports with its own policy") }
+        if policy != nil && !database.isOffline { throw ValidationError("--policy applies to --db; a server reports with its own policy") }
     }
 
     func run() async throws {
         let rendered = try await GovernanceFailure.exitOnError { () -> String in
-            if let db = database.db {
-                let loaded = try policy.map(LoadedPolicy.load(file:)) ?? .builtIn
-                return try await LocalGovernance.run(db: db, policy: loaded) { service in
+            if database.isOffline {
+                return try await LocalGovernance.run(database, policy: policy) { service in
                     try await service.evaluate(actor: "cli")
                     return try PostureReportRenderer.render(try await service.report(), as: PostureReportRenderer.Format(rawValue: format)!)
                 }

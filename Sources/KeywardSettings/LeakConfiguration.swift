@@ -10,6 +10,9 @@ public struct LeakConfiguration: Sendable {
     public var githubKeysPath: String?
     /// Secrets of the HMAC-signed report endpoint; any one of them verifies a report.
     public var reportSecrets: [LeakReportSecret] = []
+    /// The file ``reportSecrets`` were read from, one per line (nil when they came from
+    /// `leak_report_secret` itself or are not set).
+    public var reportSecretFile: String?
     /// Revoke live keys reported leaked (default), or only record the finding and event.
     public var action: LeakAction = .revoke
     /// Body limit of both endpoints; larger bodies are refused with 413 before they are read.
@@ -25,17 +28,4 @@ public struct LeakConfiguration: Sendable {
     public var timestampToleranceSeconds: Int64 = LeakReportSignature.defaultToleranceSeconds
 
     public init() {}
-}
-
-extension LeakConfiguration {
-    /// Reads the GitHub public-keys file once, so that `serve` refuses to start on a bad one
-    /// rather than answering every alert 503. Returns how many keys it holds.
-    public func checkGitHubKeys() throws -> Int {
-        guard let githubKeysPath else { return 0 }
-        do {
-            return try GitHubKeyring.parse(path: githubKeysPath).count
-        } catch {
-            throw KeywardError.invalidArgument(error.description)
-        }
-    }
 }
