@@ -8,7 +8,7 @@ extension KeywardConfiguration {
     /// declared anywhere else.
     public static let settings: [Setting] = [
         // Database
-        .text("db", \.databasePath, kind: .path, help: "The SQLite file of the embedded store; created on first use. Ignored when database_url is set."),
+        .text("db", \.databasePath, kind: .path, help: "The SQLite file of the embedded store; created on first use. When database_url is set too, the one given with the higher precedence wins (database_url on a tie)."),
         .custom("database_url", kind: .databaseURL, help: """
             A PostgreSQL database instead of the SQLite file; several stateless nodes may share one. \
             `sslmode=disable|prefer|require` as in libpq (disable is the default for localhost).
@@ -20,7 +20,7 @@ extension KeywardConfiguration {
         .text("host", \.host, help: "The address the server listens on."),
         .integer("port", \.port, in: 0...65535, help: "The port the server listens on; 0 picks a free one."),
         .integer("max_body_bytes", \.maxBodyBytes, in: 1024...(16 << 20), help: "The largest request body of the API routes, in bytes (imports and leak reports have their own limits)."),
-        .choice("log_level", \.logLevel, help: "The least severe log level written to standard error."),
+        .choice("log_level", \.logLevel, help: "The least severe level that is logged."),
 
         // Keys
         .text("prefix", \.keyPrefix, help: "The prefix of every key this deployment issues (`kw` in `kw_live_…`): 1-16 lowercase letters or digits."),
