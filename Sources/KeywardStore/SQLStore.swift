@@ -17,21 +17,17 @@ public final class SQLStore: Sendable {
 
     /// Opens the embedded SQLite store at `path`, creating and migrating it as needed.
     public static func openSQLite(path: String, durability: SQLiteBackend.Durability = .normal, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
-        let backend = try await SQLiteBackend.open(path: path, durability: durability, logger: logger)
-        let store = SQLStore(backend: backend, logger: logger)
-        do {
-            try await store.migrate()
-        } catch {
-            try? await backend.close()
-            throw error
-        }
-        return store
+        try await migrated(SQLiteBackend.open(path: path, durability: durability, logger: logger), logger: logger)
     }
 
     /// Opens PostgreSQL at `url` (postgres://user:password@host:port/database) and migrates it.
     /// Several nodes may do this at once: migrations serialise on an advisory lock.
     public static func openPostgres(url: String, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
-        let backend = try await PostgresBackend.connect(url: url, logger: logger)
+        try await migrated(PostgresBackend.connect(url: url, logger: logger), logger: logger)
+    }
+
+    /// A store on `backend`, migrated; the backend is closed when migrating fails.
+    private static func migrated(_ backend: any SQLBackend, logger: Logger) async throws -> SQLStore {
         let store = SQLStore(backend: backend, logger: logger)
         do {
             try await store.migrate()
