@@ -150,15 +150,7 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The answer's body, or nil when the router must answer (nothing has been spent then).
     private func answer(_ head: HTTPRequest, _ body: ByteBuffer, context: ChannelHandlerContext) -> ByteBuffer? {
-        body.withUnsafeReadableBytes { bytes -> ByteBuffer? in
-            let started = ContinuousClock.now
-            guard let parsed = try? VerifyEndpoint.parse(bytes),
-                  endpoint.authenticates(head.headerFields[.authorization], peer: { self.peerIP(context) })
-            else { return nil }
-            let outcome = endpoint.verify(parsed, in: bytes, peer: peerIP(context))
-            return endpoint.answer(outcome, parsed, body: body, headerAgent: head.headerFields[.userAgent], peer: peerIP(context), started: started,
-                                   onEventLoop: true)
-        }
+        endpoint.answerOnEventLoop(head, body: body, peer: { self.peerIP(context) })
     }
 
     private func write(_ answer: ByteBuffer, context: ChannelHandlerContext) {
