@@ -61,7 +61,7 @@ public final class KeywardNode: Sendable {
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)
         )
         self.authenticator = authenticator
-        self.verifyEndpoint = VerifyEndpoint(authenticator: authenticator, recorder: usageRecorder, metrics: metrics)
+        self.verifyEndpoint = VerifyEndpoint(authenticator: authenticator, metrics: metrics)
         self.changeFeed = try store.changeFeed(since: clock.now(), clock: clock)
         try await reloadIndex()
     }

@@ -26,9 +26,9 @@ struct DashboardSessions: Sendable {
         let authenticator = node.authenticator
         var key = key
         let checked = key.withUTF8 { authenticator.check(token: UnsafeRawBufferPointer($0), peer: context.peerIP, scope: .read) }
-        var outcome: Verifier.Outcome?
-        if case .valid(let valid) = checked { outcome = try await authenticator.confirmation.confirm(valid) }
-        guard let outcome, outcome.code == .valid, let entry = outcome.key else {
+        guard case .valid(let valid) = checked, case let outcome = try await authenticator.confirmation.confirm(valid),
+              outcome.code == .valid, let entry = outcome.key
+        else {
             try await authenticator.delayFailure(context)
             return nil
         }

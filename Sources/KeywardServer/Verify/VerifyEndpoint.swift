@@ -12,10 +12,10 @@ import NIOCore
 /// records the verification, once, with its final answer.
 struct VerifyEndpoint: Sendable {
     let authenticator: Authenticator
-    let recorder: UsageRecorder
     let metrics: NodeMetrics
 
     var verifier: Verifier { authenticator.verifier }
+    var recorder: UsageRecorder { authenticator.usage }
 
     /// A body read in place, with the caller address it states.
     struct Parsed {
