@@ -2,6 +2,8 @@
 // the key format check (KeyFormat.shape) and the verify request body parser.
 // Built and run by fuzz/run.sh; not part of the package build.
 
+import KeywardCore
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)

@@ -20,7 +20,7 @@ public enum KeywardApplication {
         let maxBody = node.configuration.maxBodyBytes
         for route in routes(node) {
             let handler = route.handler
-            let scope = route.scopeBytes
+            let scope = route.requiredScope
             let maxBody = route.maxBodyBytes ?? maxBody
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 var context = context

@@ -25,8 +25,8 @@ public final class KeywardNode: Sendable {
     public let metrics: NodeMetrics
     /// Webhook queue depth and delivery counters, for metrics (KeywardServer/Webhooks).
     public let webhookStats = WebhookStats()
-    /// Per-key usage counted on the verify path; nil when usage monitoring is off.
-    public let usageRecorder: UsageRecorder?
+    /// Every use and verification of a key, counted in memory until the usage flusher writes it.
+    public let usageRecorder: UsageRecorder
     /// Anomaly detection over flushed usage (KeywardServer/Monitoring).
     public let anomalies: AnomalyMonitor
     /// The work of `POST /v1/verify`, shared by its route and its event-loop fast path.
@@ -48,22 +48,23 @@ public final class KeywardNode: Sendable {
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
-        let usageRecorder: UsageRecorder? = UsageRecorder(limits: configuration.usageLimits)
+        let usageRecorder = UsageRecorder(limits: configuration.usageLimits)
         let metrics = NodeMetrics()
         self.usageRecorder = usageRecorder
         self.metrics = metrics
         self.anomalies = AnomalyMonitor(store: store, clock: clock, thresholds: configuration.anomalies, logger: logger)
-        self.verifyEndpoint = VerifyEndpoint(verifier: verifier, recorder: usageRecorder, metrics: metrics)
         let deployment = try Deployment(store: store, configuration: configuration, origins: resolved, clock: clock, logger: logger) { [verifier, clock] records in
             let now = clock.now()
             for record in records { verifier.index.upsert(record, now: now) }
         }
         self.keys = deployment.keys
         self.governance = deployment.governance
-        self.authenticator = Authenticator(
-            verifier: verifier, confirmation: IndexConfirmation(verifier: verifier, store: store),
+        let authenticator = Authenticator(
+            verifier: verifier, usage: usageRecorder, confirmation: IndexConfirmation(verifier: verifier, store: store),
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)
         )
+        self.authenticator = authenticator
+        self.verifyEndpoint = VerifyEndpoint(authenticator: authenticator, metrics: metrics)
         self.changeFeed = try store.changeFeed(since: clock.now(), clock: clock)
         try await reloadIndex()
     }
@@ -76,23 +77,6 @@ public final class KeywardNode: Sendable {
         try await store.forEachKeyPage { page in index.add(page, to: &batch, now: now) }
         index.install(batch, replacing: true)
         logger.info("verify index loaded", metadata: ["keys": .stringConvertible(batch.count)])
-    }
-
-    /// Writes usage counted since the last flush. Failed writes are kept for the next flush.
-    @discardableResult
-    public func flushUsage() async -> Int {
-        await flushMonitoredUsage()
-        let deltas = verifier.ledger.drain()
-        guard !deltas.isEmpty else { return 0 }
-        do {
-            try await store.recordUsage(deltas)
-            return deltas.count
-        } catch {
-            verifier.ledger.restore(deltas)
-            metrics.usageFlushFailures.increment()
-            logger.error("usage flush failed; will retry", metadata: ["keys": .stringConvertible(deltas.count), "error": .string("\(error)")])
-            return 0
-        }
     }
 
     /// The key object with usage not yet flushed folded in, so a key used a moment ago shows it.

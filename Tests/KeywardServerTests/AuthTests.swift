@@ -1,7 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import KeywardCore
-import KeywardServer
+@testable import KeywardServer
 import Testing
 
 @Suite("Authentication and scopes")
@@ -50,6 +50,58 @@ struct AuthTests {
             #expect(try await client.call(.post, "/v1/keys/\(adminID)/revoke", token: writer.key).status == .forbidden)
             #expect(try await client.call(.post, "/v1/revocations", token: writer.key, json: #"{"owner":"keyward-admin"}"#).status == .forbidden)
             #expect(try await client.call(.post, "/v1/keys", token: writer.key, json: #"{"name":"x","owner":"ci","scopes":["billing:read"]}"#).status == .created)
+        }
+    }
+
+    @Test("a credential refused for its scope spends nothing: no rate-limit token, no use")
+    func refusalSpendsNothing() async throws {
+        try await ServerFixture.withRouter { fixture, client in
+            let reader = try await client.issue(
+                fixture.admin, #"{"name":"r","owner":"ops","scopes":["keyward:read"],"rate_limit":{"limit":2,"window_seconds":3600}}"#)
+            // Refused by scope, on the verify route and on another: each is a 403, however many.
+            for _ in 0..<3 {
+                #expect(try await client.call(.post, "/v1/verify", token: reader.key, json: #"{"key":"x"}"#).status == .forbidden)
+                #expect(try await client.call(.post, "/v1/keys", token: reader.key, json: #"{"name":"x","owner":"y"}"#).status == .forbidden)
+            }
+            // So both tokens are still there, and only the two admitted requests count as uses.
+            #expect(try await client.call(.get, "/v1/keys", token: reader.key).status == .ok)
+            #expect(try await client.call(.get, "/v1/keys", token: reader.key).status == .ok)
+            let limited = try await client.call(.get, "/v1/keys", token: reader.key)
+            #expect(limited.status == .unauthorized && limited.errorMessage.contains("RATE_LIMITED"))
+            await fixture.node.flushUsage()
+            #expect(try await fixture.node.store.key(hash: KeyHash(of: reader.key))?.useCount == 2)
+        }
+    }
+
+    @Test("the one credential check: each outcome, and only a valid credential spends its token and a use")
+    func credentialCheck() async throws {
+        let fixture = try await ServerFixture.make()
+        try await fixture.whileRunning({}) {
+            let authenticator = fixture.node.authenticator
+            let issued = try await fixture.node.keys.issue(
+                IssueRequest(name: "r", owner: "ops", scopes: [Scope.read], rateLimit: try RateLimitPolicy(limit: 1, windowSeconds: 3600)),
+                by: .system("test"))
+            let reader = issued.plaintext.reveal()
+            let entry = try #require(fixture.node.verifier.index.lookup(issued.record.hash))
+            func check(_ header: String?, _ scope: RequiredScope) -> String {
+                switch authenticator.check(header: header, peer: nil, scope: scope) {
+                case .missing: return "missing"
+                case .malformedHeader: return "malformed header"
+                case .invalid(let code): return code.rawValue
+                case .forbidden: return "forbidden"
+                case .valid: return "valid"
+                }
+            }
+            #expect(check(nil, .read) == "missing")
+            #expect(check("Basic abc", .read) == "malformed header")
+            #expect(check("Bearer kw_live_nonsense", .read) == "MALFORMED")
+            #expect(check("Bearer \(KeyFormat.default.generate(environment: "live").reveal())", .read) == "NOT_FOUND")
+            for _ in 0..<3 { #expect(check("Bearer \(reader)", .verify) == "forbidden") }
+            #expect(entry.unflushedUses == 0, "a refusal counts no use")
+            #expect(check("bearer  \(reader) ", .read) == "valid", "the scheme is case-insensitive, spaces around the token ignored")
+            #expect(entry.unflushedUses == 1)
+            #expect(check("Bearer \(reader)", .read) == "RATE_LIMITED", "the one token went to the valid check")
+            #expect(check("Bearer \(fixture.admin)", .verify) == "valid", "keyward:admin grants keyward:verify")
         }
     }
 

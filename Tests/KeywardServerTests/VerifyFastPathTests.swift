@@ -69,6 +69,7 @@ struct VerifyFastPathTests {
             }
             #expect(try await uses(adminHash) == Int64(2 * authenticated))
             #expect(try await uses(keyHash) == 2 * 3, "VALID twice per path: plain, with its scope, escaped")
+            #expect(try await uses(KeyHash(of: reader)) == 0, "a credential refused for its scope spends nothing, on either path")
         }
     }
 

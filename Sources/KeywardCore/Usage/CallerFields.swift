@@ -1,5 +1,5 @@
 /// What a verification says about its caller, as borrowed bytes of the request (valid only for
-/// the duration of ``UsageRecorder/record(_:code:at:caller:)``). Nothing is copied unless the
+/// the duration of ``UsageRecorder/record(_:caller:)``). Nothing is copied unless the
 /// recorder meets this caller for the first time since its last flush.
 public struct CallerFields {
     public var address: IPAddress?

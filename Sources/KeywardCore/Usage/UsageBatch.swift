@@ -1,3 +1,32 @@
+/// Uses of one key since the last flush: added to its `use_count` and `last_used_at`.
+public struct UsageDelta: Sendable, Equatable {
+    public var keyID: KeyID
+    public var uses: Int64
+    public var lastUsedAt: Timestamp
+
+    public init(keyID: KeyID, uses: Int64, lastUsedAt: Timestamp) {
+        self.keyID = keyID
+        self.uses = uses
+        self.lastUsedAt = lastUsedAt
+    }
+
+    /// The deltas with each key once: uses added, the latest use kept (a batch put back after a
+    /// failed write meets the same keys' new uses).
+    static func merged(_ deltas: [UsageDelta]) -> [UsageDelta] {
+        var merged: [KeyID: UsageDelta] = [:]
+        for delta in deltas {
+            if var known = merged[delta.keyID] {
+                known.uses += delta.uses
+                known.lastUsedAt = max(known.lastUsedAt, delta.lastUsedAt)
+                merged[delta.keyID] = known
+            } else {
+                merged[delta.keyID] = delta
+            }
+        }
+        return Array(merged.values)
+    }
+}
+
 /// Hourly count of one key's verifications with one answer.
 public struct UsageCount: Sendable, Equatable {
     public var keyID: KeyID
@@ -55,7 +84,23 @@ public struct GuessUsage: Sendable, Equatable {
     }
 }
 
-/// Everything ``UsageRecorder`` counted since the last drain, ready to be added to the store.
+/// What ``UsageRecorder`` counted since its last drain: the keys' uses and the monitoring tables,
+/// each written by its own store call (`recordUsage`, `recordMonitoredUsage`).
+public struct RecordedUsage: Sendable, Equatable {
+    /// Uses per key, each key once.
+    public var uses: [UsageDelta] = []
+    /// Hourly counts by answer, callers and guesses.
+    public var monitored = UsageBatch()
+
+    public init(uses: [UsageDelta] = [], monitored: UsageBatch = UsageBatch()) {
+        self.uses = uses
+        self.monitored = monitored
+    }
+
+    public var isEmpty: Bool { uses.isEmpty && monitored.isEmpty }
+}
+
+/// The monitoring part of what ``UsageRecorder`` counted, ready to be added to the store.
 public struct UsageBatch: Sendable, Equatable {
     public var counts: [UsageCount] = []
     public var callers: [CallerUsage] = []

@@ -1,48 +1,65 @@
 import Synchronization
 
-/// Per-key usage counted in memory on the verify path: hourly counts by answer, distinct callers
-/// with first and last sight, and unknown or malformed keys by address.
+/// Everything a node counts about how its keys are used, in memory, for the usage flusher.
 ///
-/// A verification costs one lock of one of 16 shards (chosen by key, or by address for keys
-/// that were not found), one lookup of the key's tally (inline counters per answer for the
-/// current hour) and one of its caller, both keyed by single words; it allocates only when a
-/// caller is met for the first time since the last flush and its label, User-Agent or
-/// environment was never seen by the shard (field strings are interned).
-/// ``drain()`` swaps the tables out for the usage flusher, which adds them to the store; tables
-/// are bounded by ``UsageLimits`` and what does not fit is counted as overflow.
+/// Each verification is recorded once, here, by whoever answered it:
+///
+/// - ``record(_:caller:)`` for a verification answered by `POST /v1/verify`: a VALID one is a use
+///   of the key (its `use_count` and `last_used_at`), and every answer is counted by the hour,
+///   by caller, and — for unknown and malformed keys — by source address;
+/// - ``recordCredentialUse(_:at:)`` for a keyward credential that authenticated a request: a use
+///   of the key only. The monitoring tables describe the traffic of the services that verify
+///   keys; a credential's calls to keyward's own API are the audit log's business.
+///
+/// ``drain()`` hands the flusher one ``RecordedUsage`` with both, and ``restore(_:)`` takes back
+/// what it failed to write.
+///
+/// A use costs two atomic operations on the key's index entry (where reads of the key find the
+/// count not yet flushed), plus, the first time after a drain, an append to the list of used
+/// keys. The tables cost one lock of one of 16 shards (chosen by key, or by address for keys that
+/// were not found), one lookup of the key's tally (inline counters per answer for the current
+/// hour) and one of its caller, both keyed by single words; they allocate only when a caller is
+/// met for the first time since the last drain and its label, User-Agent or environment was never
+/// seen by the shard (field strings are interned). The tables are bounded by ``UsageLimits``;
+/// what does not fit is counted as overflow. Nothing here touches the database.
 public final class UsageRecorder: Sendable {
     static let shardCount = 16
-    /// The guess table's bound is split across shards; each may round up by one.
-    public static var shardCountForTests: Int { shardCount }
     public let limits: UsageLimits
     private let shards: [UsageShardBox]
     /// Callers held by all shards, checked against ``UsageLimits/totalCallers``.
     private let callerTotal = Atomic<Int>(0)
-    private let retries = Mutex(UsageBatch())
+    /// Guess sources held by all shards, kept within ``UsageLimits/guessSources`` exactly.
+    private let guessTotal = Atomic<Int>(0)
+    /// Entries used since the last drain; each is listed once (see ``IndexedKey/countUse(at:)``).
+    private let usedKeys = Mutex<[IndexedKey]>([])
+    private let retries = Mutex(RecordedUsage())
 
     public init(limits: UsageLimits = UsageLimits()) {
         self.limits = limits
         shards = (0..<UsageRecorder.shardCount).map { _ in UsageShardBox() }
     }
 
-    /// Counts one verification. `key` is the key the plaintext belonged to (nil for
-    /// `MALFORMED` and `NOT_FOUND`, which are counted by address instead).
-    public func record(_ key: IndexedKey?, code: VerificationCode, at now: Timestamp, caller: CallerFields) {
-        let hour = now.hourStart.millisecondsSinceEpoch
-        let millis = now.millisecondsSinceEpoch
-        guard let key else {
+    /// Counts one verification answered by `POST /v1/verify`, with its final answer (after any
+    /// confirmation against the store). `outcome.key` is nil for `MALFORMED` and `NOT_FOUND`,
+    /// which are counted by address instead.
+    public func record(_ outcome: Verifier.Outcome, caller: CallerFields) {
+        let hour = outcome.checkedAt.hourStart.millisecondsSinceEpoch
+        let millis = outcome.checkedAt.millisecondsSinceEpoch
+        guard let key = outcome.key else {
             // Unknown keys: only the address matters (there is no key to attribute them to).
             guard let address = caller.address?.guessSource else { return }
             let shard = shards[Int(truncatingIfNeeded: address.low ^ address.high) & (UsageRecorder.shardCount - 1)]
-            let limit = limits.guessSources / UsageRecorder.shardCount + 1
-            shard.state.withLock { $0.recordGuess(GuessKey(source: address, hour: hour), malformed: code == .malformed, at: millis, limit: limit) }
+            shard.state.withLock {
+                $0.recordGuess(GuessKey(source: address, hour: hour), malformed: outcome.code == .malformed, at: millis, admit: admitGuessSource)
+            }
             return
         }
+        let valid = outcome.code == .valid
+        if valid { countUse(of: key, at: outcome.checkedAt) }
         let slot = KeySlot(key)
         let hashes = caller.fieldHashes()
         let callerKey = CallerKey(slot: slot, fingerprint: caller.fingerprint(hashes))
-        let codeIndex = VerificationCode.index(of: code)
-        let valid = code == .valid
+        let codeIndex = VerificationCode.index(of: outcome.code)
         let limits = self.limits
         shards[slot.shard].state.withLock { shard in
             // One lookup for the key's counters, one for the caller.
@@ -77,13 +94,43 @@ public final class UsageRecorder: Sendable {
         }
     }
 
-    /// Takes everything counted so far (and batches put back by ``restore(_:)``).
-    public func drain() -> UsageBatch {
-        var batch = retries.withLock { pending in
+    /// Counts one use of a keyward credential that authenticated a request to keyward's own API.
+    public func recordCredentialUse(_ key: IndexedKey, at now: Timestamp) {
+        countUse(of: key, at: now)
+    }
+
+    private func countUse(of key: IndexedKey, at now: Timestamp) {
+        if key.countUse(at: now) { usedKeys.withLock { $0.append(key) } }
+    }
+
+    /// Admits a new guess source while fewer than the limit are held (exactly: the count is
+    /// taken before the check, so concurrent shards cannot pass it together).
+    private func admitGuessSource() -> Bool {
+        guard guessTotal.add(1, ordering: .relaxed).newValue > limits.guessSources else { return true }
+        guessTotal.subtract(1, ordering: .relaxed)
+        return false
+    }
+
+    /// Takes everything counted so far (and what ``restore(_:)`` put back). A use that races
+    /// with the drain is in this batch or the next, never lost: a key leaves the used list
+    /// before its counter is taken.
+    public func drain() -> RecordedUsage {
+        var drained = retries.withLock { pending in
             let taken = pending
-            pending = UsageBatch()
+            pending = RecordedUsage()
             return taken
         }
+        let keys = usedKeys.withLock { list -> [IndexedKey] in
+            let taken = list
+            list.removeAll(keepingCapacity: true)
+            return taken
+        }
+        let retried = drained.uses.count
+        drained.uses.reserveCapacity(retried + keys.count)
+        for key in keys {
+            if let delta = key.takeUses() { drained.uses.append(delta) }
+        }
+        if retried > 0 { drained.uses = UsageDelta.merged(drained.uses) }
         for shard in shards {
             let taken = shard.state.withLock { shard in
                 let taken = shard
@@ -91,190 +138,17 @@ public final class UsageRecorder: Sendable {
                 return taken
             }
             callerTotal.subtract(taken.callers.count, ordering: .relaxed)
-            taken.append(to: &batch)
+            guessTotal.subtract(taken.guesses.count, ordering: .relaxed)
+            taken.append(to: &drained.monitored)
         }
-        return batch
+        return drained
     }
 
-    /// Puts a batch back after a failed write so that the next drain returns it again.
-    public func restore(_ batch: UsageBatch) {
-        retries.withLock { $0.merge(batch) }
-    }
-}
-
-/// A key as the recorder's tables name it: the identity of its index entry, which the tally
-/// holds on to (so the identity cannot be reused) and asks for the key's id at drain time. An
-/// entry replaced meanwhile (a configuration change) simply has a second tally with the same id;
-/// the store adds both.
-struct KeySlot: Hashable {
-    let bits: UInt
-
-    init(_ key: IndexedKey) { bits = UInt(bitPattern: ObjectIdentifier(key)) }
-
-    /// Entries are at least 16-byte aligned: skip the low bits.
-    var shard: Int { Int(truncatingIfNeeded: bits >> 4 ^ bits >> 11) & (UsageRecorder.shardCount - 1) }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(bits) }
-}
-
-/// Verifications of one key since the last flush: by answer for the current hour (inline, no
-/// allocation), other hours met within the interval (an hour boundary) in a side table, and
-/// how many callers it holds in the caller table.
-struct KeyTally {
-    let key: IndexedKey
-    var hour: Int64
-    var counts = CodeCounts()
-    var otherHours: [Int64: CodeCounts] = [:]
-    var callers = 0
-    var overflow: Int64 = 0
-
-    init(key: IndexedKey, hour: Int64) {
-        self.key = key
-        self.hour = hour
-    }
-
-    mutating func count(hour: Int64, code: Int) {
-        if hour == self.hour {
-            counts.add(code)
-        } else {
-            otherHours[hour, default: CodeCounts()].add(code)
-        }
-    }
-}
-
-/// One counter per verification code, inline.
-struct CodeCounts {
-    var values: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-
-    mutating func add(_ code: Int) {
-        withUnsafeMutableBytes(of: &values) { $0.storeBytes(of: $0.load(fromByteOffset: code * 8, as: Int64.self) + 1, toByteOffset: code * 8, as: Int64.self) }
-    }
-
-    func forEachNonZero(_ body: (VerificationCode, Int64) -> Void) {
-        withUnsafeBytes(of: values) { raw in
-            for (index, code) in VerificationCode.allCases.enumerated() {
-                let value = raw.load(fromByteOffset: index * 8, as: Int64.self)
-                if value > 0 { body(code, value) }
-            }
-        }
-    }
-}
-
-struct CallerKey: Hashable {
-    var slot: KeySlot
-    var fingerprint: UInt64
-
-    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint &+ UInt64(slot.bits) &* 0x9E37_79B9_7F4A_7C15) }
-}
-
-struct CallerTally {
-    var caller: RecordedCaller
-    var first: Int64
-    var last: Int64 = 0
-    var count: Int64 = 0
-    var valid: Int64 = 0
-
-    init(caller: RecordedCaller, first: Int64) {
-        self.caller = caller
-        self.first = first
-    }
-
-    mutating func add(at millis: Int64, valid isValid: Bool) {
-        count += 1
-        if isValid { valid += 1 }
-        if millis > last { last = millis }
-        if millis < first { first = millis }
-    }
-}
-
-struct GuessKey: Hashable {
-    var source: IPAddress
-    var hour: Int64
-}
-
-struct GuessTally {
-    var notFound: Int64 = 0
-    var malformed: Int64 = 0
-    var first: Int64
-    var last: Int64
-}
-
-/// One shard's tables behind their own lock (a class, because a `Mutex` cannot be copied into an array).
-final class UsageShardBox: Sendable {
-    let state = Mutex(UsageShard())
-}
-
-struct UsageShard {
-    var keys: [KeySlot: KeyTally] = [:]
-    var callers: [CallerKey: CallerTally] = [:]
-    var guesses: [GuessKey: GuessTally] = [:]
-    var droppedGuesses: Int64 = 0
-    /// Kept across flushes: field values repeat from one interval to the next.
-    var interner = FieldInterner()
-
-    mutating func recordGuess(_ key: GuessKey, malformed: Bool, at millis: Int64, limit: Int) {
-        if guesses[key] == nil {
-            guard guesses.count < limit else {
-                droppedGuesses += 1
-                return
-            }
-            guesses[key] = GuessTally(first: millis, last: millis)
-        }
-        guesses[key]!.last = max(guesses[key]!.last, millis)
-        if malformed { guesses[key]!.malformed += 1 } else { guesses[key]!.notFound += 1 }
-    }
-
-    /// Empties the tables but keeps their capacity, so the next interval does not regrow them.
-    mutating func clear() {
-        keys.removeAll(keepingCapacity: true)
-        callers.removeAll(keepingCapacity: true)
-        guesses.removeAll(keepingCapacity: true)
-        droppedGuesses = 0
-    }
-
-    func append(to batch: inout UsageBatch) {
-        var ids: [KeySlot: KeyID] = [:]
-        ids.reserveCapacity(keys.count)
-        for (slot, tally) in keys {
-            let id = tally.key.id
-            ids[slot] = id
-            let hour = Timestamp(millisecondsSinceEpoch: tally.hour)
-            tally.counts.forEachNonZero { code, count in batch.counts.append(UsageCount(keyID: id, hour: hour, code: code, count: count)) }
-            for (other, counts) in tally.otherHours {
-                counts.forEachNonZero { code, count in
-                    batch.counts.append(UsageCount(keyID: id, hour: Timestamp(millisecondsSinceEpoch: other), code: code, count: count))
-                }
-            }
-            if tally.overflow > 0 { batch.callerOverflow[id, default: 0] += tally.overflow }
-        }
-        for (key, tally) in callers {
-            guard let id = ids[key.slot] else { continue }
-            batch.callers.append(CallerUsage(keyID: id, caller: tally.caller.identity, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
-                                             lastSeen: Timestamp(millisecondsSinceEpoch: tally.last), count: tally.count, validCount: tally.valid))
-        }
-        for (key, tally) in guesses {
-            batch.guesses.append(GuessUsage(source: key.source.isIPv4 ? key.source.description : "\(key.source)/64",
-                                            hour: Timestamp(millisecondsSinceEpoch: key.hour), notFound: tally.notFound,
-                                            malformed: tally.malformed, firstSeen: Timestamp(millisecondsSinceEpoch: tally.first),
-                                            lastSeen: Timestamp(millisecondsSinceEpoch: tally.last)))
-        }
-        batch.droppedGuesses += droppedGuesses
-    }
-}
-
-extension VerificationCode {
-    /// Position in `allCases`, without searching (the recorder stores codes as one byte).
-    static func index(of code: VerificationCode) -> Int {
-        switch code {
-        case .valid: return 0
-        case .malformed: return 1
-        case .notFound: return 2
-        case .expired: return 3
-        case .revoked: return 4
-        case .disabled: return 5
-        case .insufficientScope: return 6
-        case .rateLimited: return 7
-        case .ipNotAllowed: return 8
+    /// Puts usage back after a failed write, so that the next drain returns it again.
+    public func restore(_ usage: RecordedUsage) {
+        retries.withLock { pending in
+            pending.uses += usage.uses
+            pending.monitored.merge(usage.monitored)
         }
     }
 }

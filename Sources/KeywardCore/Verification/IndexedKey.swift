@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// Configuration (owner, scopes, restrictions) is immutable; a change to it replaces the entry.
 /// State that changes often and must be seen at once by concurrent verifications (revoked,
-/// disabled, rotating, expiry) lives in atomics and is updated in place. Usage counters live
-/// here too, so that recording a use costs two atomic operations and no lock.
+/// disabled, rotating, expiry) lives in atomics and is updated in place. Use counters live here
+/// too, so that counting a use costs two atomic operations and no lock.
 public final class IndexedKey: Sendable {
     public let idDigits: KeyID.PackedDigits
     public let hash: KeyHash
@@ -65,13 +65,21 @@ public final class IndexedKey: Sendable {
             && record.allowedCIDRs == (restrictions?.allowedNetworks ?? [])
     }
 
-    /// Counts one use; the first use since the last flush puts the entry on the ledger's list.
-    func recordUse(at now: Timestamp, ledger: UsageLedger) {
+    /// Counts one use. True for the first use since the uses were last taken: the caller
+    /// (``UsageRecorder``) then lists the entry, so that its drain visits only used keys.
+    func countUse(at now: Timestamp) -> Bool {
         pendingUses.wrappingAdd(1, ordering: .relaxed)
         lastUsedMillis.store(now.millisecondsSinceEpoch, ordering: .relaxed)
-        if !isDirty.load(ordering: .relaxed), !isDirty.exchange(true, ordering: .acquiringAndReleasing) {
-            ledger.markDirty(self)
-        }
+        return !isDirty.load(ordering: .relaxed) && !isDirty.exchange(true, ordering: .acquiringAndReleasing)
+    }
+
+    /// Takes the uses counted since the last take; nil when there were none. The entry is
+    /// unlisted before its counter is read, so a use racing with this is taken now or next time.
+    func takeUses() -> UsageDelta? {
+        isDirty.store(false, ordering: .sequentiallyConsistent)
+        let uses = pendingUses.exchange(0, ordering: .sequentiallyConsistent)
+        guard uses > 0 else { return nil }
+        return UsageDelta(keyID: id, uses: uses, lastUsedAt: Timestamp(millisecondsSinceEpoch: lastUsedMillis.load(ordering: .relaxed)))
     }
 }
 

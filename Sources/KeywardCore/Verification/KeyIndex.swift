@@ -21,7 +21,8 @@ public final class KeyIndex: Sendable {
     }
 
     /// Adds or updates the entry for a record; state changes apply in place, configuration
-    /// changes replace the entry (its pending usage stays on the ledger and is still flushed).
+    /// changes replace the entry (the usage recorder still lists the old one, so its pending
+    /// uses are still flushed).
     public func upsert(_ record: KeyRecord, now: Timestamp) {
         let shard = shards[KeyIndex.shardIndex(record.hash)]
         if let existing = shard.entries.withLock({ $0.lookup(record.hash) }), existing.hasSameConfiguration(as: record) {

@@ -6,12 +6,11 @@ import Synchronization
 /// The checks run cheapest and most certain first, and the first failure is the answer:
 /// format and checksum (`MALFORMED`, no hashing), this deployment's prefix and the index
 /// (`NOT_FOUND`), revoked, disabled, expired, caller network (`IP_NOT_ALLOWED`), scopes
-/// (`INSUFFICIENT_SCOPE`), and last the rate limit, so that refused requests spend no tokens.
-/// Each valid verification is counted on the key for the usage flusher; nothing here touches
-/// the database.
+/// (`INSUFFICIENT_SCOPE`), and last the rate limit, so that refused requests spend no tokens: a
+/// VALID answer spends one, a refusal nothing. Uses are not counted here but by whoever answers
+/// (``UsageRecorder``), once, with the final answer. Nothing here touches the database.
 public final class Verifier: Sendable {
     public let index: KeyIndex
-    public let ledger: UsageLedger
     public let format: KeyFormat
     public let clock: any WallClock
     /// False while the index may have missed changes made elsewhere (the change feed is down or
@@ -21,11 +20,10 @@ public final class Verifier: Sendable {
     public var indexIsCurrent: Bool { current.load(ordering: .acquiring) }
     public func setIndexCurrent(_ value: Bool) { current.store(value, ordering: .releasing) }
 
-    public init(format: KeyFormat, clock: any WallClock, index: KeyIndex = KeyIndex(), ledger: UsageLedger = UsageLedger()) {
+    public init(format: KeyFormat, clock: any WallClock, index: KeyIndex = KeyIndex()) {
         self.format = format
         self.clock = clock
         self.index = index
-        self.ledger = ledger
     }
 
     public struct Outcome: Sendable {
@@ -73,7 +71,6 @@ public final class Verifier: Sendable {
         if let restrictions = entry.restrictions, !restrictions.allows(caller()) { return .ipNotAllowed }
         for required in requiredScopes where !entry.scopes.grants(required) { return .insufficientScope }
         if let limiter = entry.restrictions?.rateLimiter, !limiter.acquire(at: now) { return .rateLimited }
-        entry.recordUse(at: now, ledger: ledger)
         return .valid
     }
 }

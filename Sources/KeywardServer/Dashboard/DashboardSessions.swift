@@ -23,13 +23,13 @@ struct DashboardSessions: Sendable {
     /// Verifies a presented key and opens a session for it; nil (after the failed-auth throttle's
     /// delay) when the key does not verify or lacks keyward:read.
     func signIn(key: String, context: KeywardRequestContext) async throws -> (token: String, session: DashboardSession)? {
-        let verifier = node.verifier
-        let checked = verifier.verify(key, caller: context.peerIP)
-        let outcome = try await node.authenticator.confirmation.confirm(checked)
-        guard outcome.code == .valid, let entry = outcome.key, entry.scopes.grants(Scope.read) else {
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
-            let delay = node.authenticator.throttle.recordFailure(from: address, at: verifier.clock.now())
-            if delay > .zero { try await Task.sleep(for: delay) }
+        let authenticator = node.authenticator
+        var key = key
+        let checked = key.withUTF8 { authenticator.check(token: UnsafeRawBufferPointer($0), peer: context.peerIP, scope: .read) }
+        guard case .valid(let valid) = checked, case let outcome = try await authenticator.confirmation.confirm(valid),
+              outcome.code == .valid, let entry = outcome.key
+        else {
+            try await authenticator.delayFailure(context)
             return nil
         }
         let now = node.clock.now()

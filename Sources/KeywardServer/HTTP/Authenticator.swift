@@ -6,45 +6,86 @@ import NIOCore
 ///
 /// Admin credentials are ordinary keyward keys verified through the same in-memory index as
 /// every other key, so authenticating costs one hash and one lookup and allocates nothing: the
-/// token is checked in place in the header. No credential, or one that does not verify, is 401;
-/// a valid one without the route's scope is 403.
+/// token is checked in place in the header. Every way into the server authenticates with
+/// ``check(header:peer:scope:)`` — the router's routes, the verify fast path on the event loop,
+/// and the dashboard's sign-in — so all of them refuse the same credentials in the same order
+/// (the verifier's: format, index, state, caller network, scope, rate limit) and spend nothing
+/// on a refusal. No credential, or one that does not verify, is 401; a valid one without the
+/// route's scope is 403.
 public struct Authenticator: Sendable {
     public let verifier: Verifier
+    let usage: UsageRecorder
     let confirmation: IndexConfirmation
     public let throttle: FailedAuthThrottle
 
-    init(verifier: Verifier, confirmation: IndexConfirmation, throttle: FailedAuthThrottle) {
+    init(verifier: Verifier, usage: UsageRecorder, confirmation: IndexConfirmation, throttle: FailedAuthThrottle) {
         self.verifier = verifier
+        self.usage = usage
         self.confirmation = confirmation
         self.throttle = throttle
     }
 
     static let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="keyward""#]
 
-    /// Authenticates the request and checks it carries `scope` (or `keyward:admin`).
-    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: [UInt8]) async throws -> Credential {
-        guard var header = request.headers[.authorization] else {
-            try await fail(context, "missing Authorization: Bearer <key> header")
+    /// Checks the credential of an `Authorization` header against `scope`, synchronously and
+    /// without allocating. `peer` is read only for a key with an address allow-list.
+    ///
+    /// A valid credential spends its rate-limit token and counts one use; a refusal spends
+    /// nothing (the verifier checks the scope before the rate limit).
+    func check(header: String?, peer: @autoclosure () -> IPAddress?, scope: RequiredScope) -> CredentialCheck {
+        guard var header else { return .missing }
+        return header.withUTF8 { bytes in
+            guard let token = Self.bearerToken(UnsafeRawBufferPointer(bytes)) else { return .malformedHeader }
+            return check(token: token, peer: peer(), scope: scope)
         }
-        let checked: Verifier.Outcome? = header.withUTF8 { bytes in
-            guard let token = Self.bearerToken(UnsafeRawBufferPointer(bytes)) else { return nil }
-            return verifier.verify(token, requiredScopes: [], caller: context.peerIP)
-        }
-        guard let checked else { try await fail(context, "Authorization header must be 'Bearer <key>'") }
-        let outcome = try await confirmation.confirm(checked)
-        guard outcome.code == .valid, let key = outcome.key else {
-            try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
-        }
-        guard key.scopes.grants(scope) else {
-            throw APIError(.forbidden, code: "forbidden", message: "credential lacks the \(String(decoding: scope, as: UTF8.self)) scope")
-        }
-        return Credential(key: key, peer: context.remoteAddress)
     }
 
-    private func fail(_ context: KeywardRequestContext, _ message: String) async throws -> Never {
+    /// Checks a presented key itself (the dashboard's sign-in form carries it without a header).
+    func check(token: UnsafeRawBufferPointer, peer: @autoclosure () -> IPAddress?, scope: RequiredScope) -> CredentialCheck {
+        let outcome = verifier.verify(token, requiredScopes: scope.list, caller: peer())
+        switch outcome.code {
+        case .valid:
+            guard let key = outcome.key else { return .invalid(.notFound) }
+            usage.recordCredentialUse(key, at: outcome.checkedAt)
+            return .valid(outcome)
+        case .insufficientScope:
+            return .forbidden
+        default:
+            return .invalid(outcome.code)
+        }
+    }
+
+    /// Authenticates a request routed to a route that requires `scope`: ``check(header:peer:scope:)``,
+    /// then what only an async caller can do — confirm a VALID answer against the store while the
+    /// index is not current, and slow down an address that keeps failing before answering 401.
+    public func authenticate(_ request: Request, context: KeywardRequestContext, scope: RequiredScope) async throws -> Credential {
+        switch check(header: request.headers[.authorization], peer: context.peerIP, scope: scope) {
+        case .missing:
+            try await fail(context, "missing Authorization: Bearer <key> header")
+        case .malformedHeader:
+            try await fail(context, "Authorization header must be 'Bearer <key>'")
+        case .invalid(let code):
+            try await fail(context, "credential is not valid (\(code.rawValue))")
+        case .forbidden:
+            throw APIError(.forbidden, code: "forbidden", message: "credential lacks the \(scope.name) scope")
+        case .valid(let checked):
+            let outcome = try await confirmation.confirm(checked)
+            guard outcome.code == .valid, let key = outcome.key else {
+                try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
+            }
+            return Credential(key: key, peer: context.remoteAddress)
+        }
+    }
+
+    /// Counts a failed authentication from the request's address and waits as the throttle says.
+    func delayFailure(_ context: KeywardRequestContext) async throws {
         let address = context.remoteAddress?.ipAddress ?? "unknown"
         let delay = throttle.recordFailure(from: address, at: verifier.clock.now())
         if delay > .zero { try await Task.sleep(for: delay) }
+    }
+
+    private func fail(_ context: KeywardRequestContext, _ message: String) async throws -> Never {
+        try await delayFailure(context)
         throw APIError(.unauthorized, code: "unauthorized", message: message, headers: Self.challenge)
     }
 

@@ -13,8 +13,8 @@ public struct APIRoute: Sendable {
     public let path: String
     /// The scope a credential needs; nil for public routes.
     public let scope: StaticString?
-    /// The scope as bytes, computed once for the authenticator.
-    let scopeBytes: [UInt8]?
+    /// The scope prepared once for the authenticator.
+    let requiredScope: RequiredScope?
     /// A body limit of its own (uploads); nil: the server's `max_body_bytes`.
     let maxBodyBytes: Int?
     let handler: Handler
@@ -23,7 +23,7 @@ public struct APIRoute: Sendable {
         self.method = method
         self.path = path
         self.scope = scope
-        self.scopeBytes = scope.map { $0.withUTF8Buffer { Array($0) } }
+        self.requiredScope = scope.map { RequiredScope("\($0)") }
         self.maxBodyBytes = maxBodyBytes
         self.handler = handler
     }

@@ -1,20 +1,21 @@
+import HTTPTypes
 import KeywardCore
 import NIOCore
 
 /// The work of `POST /v1/verify`, shared by the router's route, which serves every case, and by
 /// ``VerifyFastPath``, which answers the common case on the event loop.
 ///
-/// The steps are split where their side effects begin: ``parse(_:)`` and ``authenticates(_:peer:)``
-/// of a refused credential spend nothing, so the fast path can still hand such a request to the
-/// router; ``verify(_:in:peer:)`` of a valid key spends a rate-limit token and counts a use, so
-/// whoever calls it must also answer.
+/// The steps are split where their side effects begin: ``parse(_:)`` spends nothing, nor does
+/// the ``Authenticator``'s check of a refused credential, so the fast path can still hand such a
+/// request to the router; ``verify(_:in:peer:)`` of a valid key spends a rate-limit token, so
+/// whoever calls it must also answer, and ``answer(_:_:body:headerAgent:peer:started:onEventLoop:)``
+/// records the verification, once, with its final answer.
 struct VerifyEndpoint: Sendable {
-    let verifier: Verifier
-    let recorder: UsageRecorder?
+    let authenticator: Authenticator
     let metrics: NodeMetrics
 
-    /// The scope a verifying credential needs, as the verifier's required-scope list.
-    static let requiredScope: [[UInt8]] = [Array("keyward:verify".utf8)]
+    var verifier: Verifier { authenticator.verifier }
+    var recorder: UsageRecorder { authenticator.usage }
 
     /// A body read in place, with the caller address it states.
     struct Parsed {
@@ -33,14 +34,18 @@ struct VerifyEndpoint: Sendable {
         return Parsed(request: request, stated: stated)
     }
 
-    /// True when the `Authorization` header is a bearer keyward key that verifies with the
-    /// `keyward:verify` scope (or `keyward:admin`). A refusal spends nothing; the router's
-    /// ``Authenticator`` then gives the 401 or 403 and feeds the failed-auth throttle.
-    func authenticates(_ header: String?, peer: () -> IPAddress?) -> Bool {
-        guard var header else { return false }
-        return header.withUTF8 { bytes in
-            guard let token = Authenticator.bearerToken(UnsafeRawBufferPointer(bytes)) else { return false }
-            return verifier.verify(token, requiredScopes: Self.requiredScope, caller: peer()).code == .valid
+    /// Answers a verification on the event loop: the answer's body, or nil when the router must
+    /// answer it — a body that does not parse, or a credential that does not pass the route's
+    /// own check (``Authenticator/check(header:peer:scope:)`` with `keyward:verify`). Nothing is
+    /// spent or counted before the answer is certain, so the router's second look counts once.
+    func answerOnEventLoop(_ head: HTTPRequest, body: ByteBuffer, peer: () -> IPAddress?) -> ByteBuffer? {
+        body.withUnsafeReadableBytes { bytes -> ByteBuffer? in
+            let started = ContinuousClock.now
+            guard let parsed = try? Self.parse(bytes),
+                  case .valid = authenticator.check(header: head.headerFields[.authorization], peer: peer(), scope: .verify)
+            else { return nil }
+            let outcome = verify(parsed, in: bytes, peer: peer())
+            return answer(outcome, parsed, body: body, headerAgent: head.headerFields[.userAgent], peer: peer(), started: started, onEventLoop: true)
         }
     }
 
@@ -52,13 +57,11 @@ struct VerifyEndpoint: Sendable {
         }
     }
 
-    /// Counts the answer (metrics, usage) and writes the 200 body.
+    /// Counts the answer (metrics, the key's use and usage tables) and writes the 200 body.
     func answer(_ outcome: Verifier.Outcome, _ parsed: Parsed, body: ByteBuffer, headerAgent: String?, peer: @autoclosure () -> IPAddress?,
                 started: ContinuousClock.Instant, onEventLoop: Bool) -> ByteBuffer {
         metrics.verified(outcome.code, nanoseconds: (ContinuousClock.now - started).nanoseconds, onEventLoop: onEventLoop)
-        if let recorder {
-            VerifyUsage.record(outcome, parsed.request, address: parsed.stated ?? peer(), body: body, headerAgent: headerAgent, into: recorder)
-        }
+        VerifyUsage.record(outcome, parsed.request, address: parsed.stated ?? peer(), body: body, headerAgent: headerAgent, into: recorder)
         var buffer = ByteBuffer()
         buffer.reserveCapacity(256)
         VerifyResponseWriter.write(outcome, into: &buffer)

@@ -9,156 +9,95 @@ import NIOHTTPTypes
 /// itself is under one: the rest is handing each request part across the async channel to a
 /// task and back, routing, and collecting the body as an async sequence. This handler sits in
 /// each HTTP/1 connection's pipeline between the HTTP codec and Hummingbird, and answers a
-/// verification itself when that changes nothing a client could observe but the speed:
+/// verification itself when that changes nothing a client could observe but the speed.
 ///
-/// - the request is `POST /v1/verify` with a body within the limit, without `Expect` or
-///   `Connection: close`;
-/// - no request this connection handed to the router is still unanswered, so that answers stay
-///   in request order when a client pipelines;
-/// - the verify index is current, so no VALID answer needs confirming against the store;
-/// - the body parses and the credential verifies with the `keyward:verify` scope.
-///
-/// Every other request goes through untouched to the router, whose ``VerifyRoute`` answers it as
-/// it would without this handler, with its 4xx answers and the failed-auth throttle. The decision
-/// is taken before anything is spent or counted, so no verification is counted twice.
+/// When that is, ``VerifyFastPathStateMachine`` decides; this handler only carries its actions
+/// out, and asks ``VerifyEndpoint/answerOnEventLoop(_:body:peer:)`` for the answer, which
+/// authenticates with the router's own ``Authenticator/check(header:peer:scope:)`` and declines,
+/// having spent nothing, what the router must answer. Every other request goes through untouched
+/// to the router, whose ``VerifyRoute`` answers it as it would without this handler.
 final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private enum State {
-        /// Between requests.
-        case idle
-        /// Reading a verification this handler may answer: its head, and its body so far.
-        case buffering(HTTPRequest, ByteBuffer?)
-        /// The current request belongs to the router.
-        case passing
-    }
-
     private let endpoint: VerifyEndpoint
-    private let maxBodyBytes: Int
     private let serverName: String
-    private var state = State.idle
-    /// Requests handed to the router whose answer has not ended yet.
-    private var routerRequestsOpen = 0
-    private var flushPending = false
-    /// A read held back while the connection cannot take more output.
-    private var readPending = false
-    /// A graceful-shutdown notice held back until the verification being read is answered.
-    private var quiescePending = false
+    private var machine: VerifyFastPathStateMachine
     private var peer: IPAddress?
     private var peerRead = false
     private var date = HTTPDate()
 
     init(endpoint: VerifyEndpoint, maxBodyBytes: Int, serverName: String) {
         self.endpoint = endpoint
-        self.maxBodyBytes = maxBodyBytes
         self.serverName = serverName
+        self.machine = VerifyFastPathStateMachine(maxBodyBytes: maxBodyBytes)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch state {
-        case .idle:
-            guard case .head(let head) = part else {
-                context.fireChannelRead(data)
-                return
-            }
-            if routerRequestsOpen == 0, takes(head) {
-                state = .buffering(head, nil)
-            } else {
-                routerRequestsOpen += 1
-                state = .passing
-                context.fireChannelRead(data)
-            }
-        case .buffering(let head, var body):
-            // Drop the state's reference first, so that appending to the body does not copy it.
-            state = .idle
-            switch part {
-            case .head:
-                handOver(context, head, body, then: part)
-            case .body(var chunk):
-                if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
-                    handOver(context, head, body, then: part)
-                } else {
-                    if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                    state = .buffering(head, body)
-                }
-            case .end(let trailers):
-                if trailers == nil, let answer = answer(head, body ?? ByteBuffer(), context: context) {
-                    write(answer, context: context)
-                } else {
-                    handOver(context, head, body, then: part)
-                }
-            }
-            releaseHeldQuiesce(context)
-        case .passing:
-            if case .end = part { state = .idle }
-            context.fireChannelRead(data)
+        let action: VerifyFastPathStateMachine.ReadAction
+        switch unwrapInboundIn(data) {
+        case .head(let head): action = machine.receivedHead(head, indexIsCurrent: endpoint.verifier.indexIsCurrent)
+        case .body(let chunk): action = machine.receivedBody(chunk)
+        case .end(let trailers): action = machine.receivedEnd(trailers)
         }
+        run(action, data, context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flushIfPending(context)
+        if machine.readComplete() { context.flush() }
         context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { routerRequestsOpen = max(0, routerRequestsOpen - 1) }
+        if case .end = unwrapOutboundIn(data) { machine.routerAnswerEnded() }
         context.write(data, promise: promise)
     }
 
     func read(context: ChannelHandlerContext) {
-        // Answers written here bypass the async channel's back-pressure: a client that pipelines
-        // verifications without reading the answers must not make the server buffer them all.
-        if context.channel.isWritable {
-            context.read()
-        } else {
-            readPending = true
-        }
+        if machine.read(isWritable: context.channel.isWritable) == .read { context.read() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if readPending, context.channel.isWritable {
-            readPending = false
-            context.read()
-        }
+        if machine.writabilityChanged(isWritable: context.channel.isWritable) == .read { context.read() }
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, case .buffering = state {
-            quiescePending = true
+        if event is ChannelShouldQuiesceEvent {
+            run(machine.quiesce(), context: context)
             return
         }
-        flushIfPending(context)
+        if machine.readComplete() { context.flush() }
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// Whether a request head is one this handler may answer (the body decides the rest).
-    private func takes(_ head: HTTPRequest) -> Bool {
-        guard head.method == .post, head.path == "/v1/verify", endpoint.verifier.indexIsCurrent,
-              head.headerFields[.expect] == nil
-        else { return false }
-        if let length = head.headerFields[.contentLength] {
-            guard let bytes = Int(length), bytes <= maxBodyBytes else { return false }
+    private func run(_ action: VerifyFastPathStateMachine.ReadAction, _ data: NIOAny, context: ChannelHandlerContext) {
+        switch action {
+        case .forward:
+            context.fireChannelRead(data)
+        case .buffer:
+            break
+        case .answer(let head, let body):
+            if let answer = endpoint.answerOnEventLoop(head, body: body, peer: { self.peerIP(context) }) {
+                write(answer, context: context)
+                run(machine.answered(), context: context)
+            } else {
+                run(machine.declined(), data, context: context)
+            }
+        case .handOver(let head, let body, let then, let quiesce):
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            if let body { context.fireChannelRead(wrapInboundOut(.body(body))) }
+            context.fireChannelRead(wrapInboundOut(then))
+            run(quiesce, context: context)
         }
-        for value in head.headerFields[values: .connection] where value.lowercased().contains("close") { return false }
-        return true
     }
 
-    /// The answer's body, or nil when the router must answer (nothing has been spent then).
-    private func answer(_ head: HTTPRequest, _ body: ByteBuffer, context: ChannelHandlerContext) -> ByteBuffer? {
-        body.withUnsafeReadableBytes { bytes -> ByteBuffer? in
-            let started = ContinuousClock.now
-            guard let parsed = try? VerifyEndpoint.parse(bytes),
-                  endpoint.authenticates(head.headerFields[.authorization], peer: { self.peerIP(context) })
-            else { return nil }
-            let outcome = endpoint.verify(parsed, in: bytes, peer: peerIP(context))
-            return endpoint.answer(outcome, parsed, body: body, headerAgent: head.headerFields[.userAgent], peer: peerIP(context), started: started,
-                                   onEventLoop: true)
-        }
+    private func run(_ action: VerifyFastPathStateMachine.QuiesceAction, context: ChannelHandlerContext) {
+        guard case .forward(let flush) = action else { return }
+        if flush { context.flush() }
+        context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 
     private func write(_ answer: ByteBuffer, context: ChannelHandlerContext) {
@@ -171,39 +110,6 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(answer)), promise: nil)
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
-        flushPending = true
-    }
-
-    /// Passes a request this handler started reading on to the router, with the part that ended it.
-    private func handOver(_ context: ChannelHandlerContext, _ head: HTTPRequest, _ body: ByteBuffer?, then part: HTTPRequestPart) {
-        routerRequestsOpen += 1
-        state = .passing
-        context.fireChannelRead(wrapInboundOut(.head(head)))
-        if let body { context.fireChannelRead(wrapInboundOut(.body(body))) }
-        if case .end = part { state = .idle }
-        if case .head = part {
-            // A head inside a request cannot come from the HTTP decoder; hand it on as it came.
-            state = .idle
-            channelRead(context: context, data: wrapInboundOut(part))
-            return
-        }
-        context.fireChannelRead(wrapInboundOut(part))
-    }
-
-    /// Passes on a graceful-shutdown notice held while a verification was being read, once it is
-    /// answered or handed to the router.
-    private func releaseHeldQuiesce(_ context: ChannelHandlerContext) {
-        guard quiescePending else { return }
-        if case .buffering = state { return }
-        quiescePending = false
-        flushIfPending(context)
-        context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-    }
-
-    private func flushIfPending(_ context: ChannelHandlerContext) {
-        guard flushPending else { return }
-        flushPending = false
-        context.flush()
     }
 
     private func peerIP(_ context: ChannelHandlerContext) -> IPAddress? {

@@ -1,8 +1,4 @@
-// The fuzz build (fuzz/run.sh) compiles this file together with the few Core files it needs
-// into one module, so the import only applies to the normal build.
-#if !KEYWARD_FUZZ
 import KeywardCore
-#endif
 
 /// A parsed `POST /v1/verify` body: `{"key": "...", "required_scopes": [...], "ip": "...",
 /// "caller": "...", "user_agent": "...", "environment": "..."}`. The last three describe the

@@ -1,10 +1,10 @@
 import KeywardCore
 import NIOCore
 
-/// Hands one verification to the usage recorder, with its caller read from the request in place:
-/// the caller's address (the body's `ip`, else the connection's peer), the body's `caller` label,
-/// its `user_agent` (else the request's User-Agent header) and its `environment`. Nothing is
-/// copied unless the recorder meets the caller for the first time since its last flush.
+/// Hands one answered verification to the usage recorder, with its caller read from the request
+/// in place: the caller's address (the body's `ip`, else the connection's peer), the body's
+/// `caller` label, its `user_agent` (else the request's User-Agent header) and its `environment`.
+/// Nothing is copied unless the recorder meets the caller for the first time since its last flush.
 enum VerifyUsage {
     static func record(_ outcome: Verifier.Outcome, _ parsed: VerifyRequest, address: IPAddress?, body: ByteBuffer,
                        headerAgent: String?, into recorder: UsageRecorder) {
@@ -20,8 +20,7 @@ enum VerifyUsage {
             slice(parsed.caller) { label in
                 slice(parsed.environment) { environment in
                     let record = { (agent: UnsafeRawBufferPointer?) in
-                        recorder.record(outcome.key, code: outcome.code, at: outcome.checkedAt,
-                                        caller: CallerFields(address: address, label: label, agent: agent, environment: environment))
+                        recorder.record(outcome, caller: CallerFields(address: address, label: label, agent: agent, environment: environment))
                     }
                     if parsed.userAgent != nil {
                         slice(parsed.userAgent, record)

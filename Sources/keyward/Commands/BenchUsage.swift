@@ -75,8 +75,7 @@ enum UsageMonitoringBench {
                         if monitoring {
                             // Each key has its own caller: one address and label per key.
                             labels[keyIndex & 3].withUnsafeBytes { label in
-                                recorder.record(outcome.key, code: outcome.code, at: outcome.checkedAt,
-                                                caller: CallerFields(address: addresses[keyIndex % addresses.count], label: label))
+                                recorder.record(outcome, caller: CallerFields(address: addresses[keyIndex % addresses.count], label: label))
                             }
                         }
                     }
@@ -84,7 +83,6 @@ enum UsageMonitoringBench {
                 elapsed += DispatchTime.now().uptimeNanoseconds - start
                 done += stretch
                 _ = recorder.drain()
-                _ = verifier.ledger.drain()
             }
             return Double(iterations) / (Double(elapsed) / 1e9)
         }
