@@ -17,7 +17,14 @@ final class LeakIntake: Sendable {
     let configuration: LeakConfiguration
     let keyring: GitHubKeyring?
     let gate: LeakGate
-    let batcher: LeakBatcher
+    /// Reports that arrive while a leak transaction runs are acted on together in the next one
+    /// (one key look-up, one UPDATE per reporter, one audit append), which keeps a flood of
+    /// reports from queueing one transaction each. A caller answers only after the commit that
+    /// holds its report, so an accepted report (200) is durable; a failing batch is retried
+    /// report by report.
+    let batcher: GroupCommit<LeakReportBatch, [LeakOutcome]>
+    /// Sightings per leak transaction: bounded so that one transaction stays short.
+    static let sightingsPerTransaction = 5000
     let replays = ReplayCache()
 
     init(node: KeywardNode) {
@@ -28,7 +35,9 @@ final class LeakIntake: Sendable {
         gate = LeakGate(limit: configuration.maxInFlight)
         let keys = node.keys
         let action = configuration.action
-        batcher = LeakBatcher { reports in try await keys.respondToLeaks(reports, action: action) }
+        batcher = GroupCommit(capacity: Self.sightingsPerTransaction, weight: { $0.sightings.count }) { reports in
+            try await keys.respondToLeaks(reports, action: action)
+        }
     }
 
     // MARK: GitHub
