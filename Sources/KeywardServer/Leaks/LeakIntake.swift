@@ -97,7 +97,7 @@ final class LeakIntake: Sendable {
             let payload = try LeakPayload(body, format: node.verifier.format, configuration: configuration, acceptsHashes: true, strict: true)
             let reporter = LeakReporter(name: reporterName, address: context.remoteAddress?.ipAddress)
             let feedback = try await act(on: payload, reporter: reporter).map { item, outcome in
-                LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action,
+                LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action.rawValue,
                              keyID: outcome.keyID?.description)
             }
             replays.remember(replayKey, until: timestamp + configuration.timestampToleranceSeconds + 1, nowSeconds: nowSeconds)
