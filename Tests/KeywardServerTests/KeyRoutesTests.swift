@@ -5,6 +5,7 @@ import KeywardAPI
 import KeywardCore
 import KeywardStore
 import KeywardServer
+import KeywardTestSupport
 import Testing
 
 @Suite("Key routes")

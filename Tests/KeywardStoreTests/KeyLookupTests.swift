@@ -2,8 +2,6 @@ import Foundation
 import KeywardCore
 import KeywardStore
 import KeywardTestSupport
-import Logging
-import Synchronization
 import Testing
 
 /// `SQLStore.keys(hashes:)`: many hashes, one query per `hashesPerQuery`, every match found.
@@ -43,43 +41,16 @@ struct KeyLookupTests {
     func oneQueryPerChunk() async throws {
         try await StoreFixture.with(.sqlite) { fixture in
             let issued = try await Self.issue(SQLStore.hashesPerQuery + 1, on: fixture)
-            let queries = QueryLog()
             // A second store on the same file whose connections log every statement they run.
-            let observed = try await SQLStore.openSQLite(path: fixture.path, logger: queries.logger)
-            let before = queries.lookups
+            let log = CapturedLog()
+            let observed = try await SQLStore.openSQLite(path: fixture.path, logger: log.logger)
+            func lookups() -> Int { log.text.components(separatedBy: "FROM keys WHERE hash IN").count - 1 }
+            let before = lookups()
             let found = try await observed.keys(hashes: issued.map(\.plaintext.hash))
-            let lookups = queries.lookups - before
+            let queries = lookups() - before
             try await observed.close()
             #expect(found.count == issued.count)
-            #expect(lookups == 2, "\(issued.count) hashes take two queries of at most \(SQLStore.hashesPerQuery)")
-        }
-    }
-}
-
-/// Counts the `SELECT … FROM keys WHERE hash IN` statements SQLKit logs at debug level.
-final class QueryLog: Sendable {
-    private let count = Mutex(0)
-    var lookups: Int { count.withLock { $0 } }
-
-    var logger: Logger {
-        var logger = Logger(label: "keyward-test-queries") { _ in Handler(log: self) }
-        logger.logLevel = .debug
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let log: QueryLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .debug
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            guard case .string(let sql)? = event.metadata?["sql"], sql.contains("FROM keys WHERE hash IN") else { return }
-            log.count.withLock { $0 += 1 }
+            #expect(queries == 2, "\(issued.count) hashes take two queries of at most \(SQLStore.hashesPerQuery)")
         }
     }
 }
