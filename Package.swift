@@ -137,7 +137,7 @@ let package = Package(
         // Test helpers shared by the test targets (databases of their own on the test PostgreSQL server).
         .target(
             name: "KeywardTestSupport",
-            dependencies: ["KeywardStore", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["KeywardStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/KeywardTestSupport"
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),

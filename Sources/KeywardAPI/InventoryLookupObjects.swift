@@ -30,12 +30,12 @@ public struct InventoryLookupResult: Codable, Sendable {
         public var provider: String
         public var recordID: String
         /// The record's inventory status (`active`, `disabled`, `revoked`, `disappeared`…).
-        public var status: String
+        public var status: InventoryStatus
         public var owner: String?
         /// The identity holding the credential (an IAM user, a service account).
         public var identity: String?
 
-        public init(externalID: String, provider: String, recordID: String, status: String, owner: String?, identity: String?) {
+        public init(externalID: String, provider: String, recordID: String, status: InventoryStatus, owner: String?, identity: String?) {
             self.externalID = externalID
             self.provider = provider
             self.recordID = recordID
@@ -61,7 +61,7 @@ extension InventoryLookupResult.Match {
     /// The match for a record found by its identifier.
     public init?(_ record: InventoryRecord) {
         guard let externalID = record.externalID else { return nil }
-        self.init(externalID: externalID, provider: record.provider.rawValue, recordID: record.id, status: record.status.rawValue,
+        self.init(externalID: externalID, provider: record.provider.rawValue, recordID: record.id, status: record.status,
                   owner: record.owner, identity: record.identity)
     }
 }

@@ -55,3 +55,68 @@ public struct LeakFeedback: Codable, Sendable, Equatable {
         case tokenHash = "token_hash", tokenType = "token_type", label, action, keyID = "key_id"
     }
 }
+
+/// `POST /v1/leaks/revoke` (scope `keyward:write`): keys `keyward scan --revoke` found, by the
+/// SHA-256 of each (never the key) with where it was found. Each live one is revoked, its
+/// critical `leaked-key` finding opened and `key.leaked` written, as for any leak report.
+public struct LeakRevokeBody: Codable, Sendable {
+    public var leaks: [LeakRevokeItem]
+
+    /// Keys per request.
+    public static let maximumCount = 1000
+
+    public init(leaks: [LeakRevokeItem]) { self.leaks = leaks }
+}
+
+/// One leaked key of a ``LeakRevokeBody``.
+public struct LeakRevokeItem: Codable, Sendable, Equatable {
+    /// SHA-256 of the key, 64 hex digits.
+    public var tokenHash: String
+    /// Where the scan found it, first place first: 1 to ``LeakSighting/maximumLocations``.
+    public var locations: [LeakLocation]
+    /// How many places in all, when only the first were sent; at least `locations.count`.
+    public var locationsFound: Int?
+
+    public init(tokenHash: String, locations: [LeakLocation], locationsFound: Int? = nil) {
+        self.tokenHash = tokenHash
+        self.locations = locations
+        self.locationsFound = locationsFound
+    }
+
+    /// The item for a scanner's sighting.
+    public init(_ sighting: LeakSighting) {
+        self.init(tokenHash: sighting.hash.hex, locations: sighting.locations, locationsFound: sighting.locationsFound)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tokenHash = "token_hash", locations, locationsFound = "locations_found"
+    }
+}
+
+/// The answer to `POST /v1/leaks/revoke`: one element per item, in the order sent.
+public struct LeakRevokeResult: Codable, Sendable, Equatable {
+    public struct Item: Codable, Sendable, Equatable {
+        public var tokenHash: String
+        /// `revoked`, `already_revoked`, `inactive` (expired: left alone) or `none` (no key of this deployment).
+        public var action: LeakOutcome.Action
+        /// The key, when the hash is one keyward issued.
+        public var keyID: KeyID?
+
+        public init(tokenHash: String, outcome: LeakOutcome) {
+            self.tokenHash = tokenHash
+            action = outcome.action
+            keyID = outcome.keyID
+        }
+
+        /// The outcome this item reports; nil when `action` and `key_id` contradict each other.
+        public var outcome: LeakOutcome? { LeakOutcome(action: action, keyID: keyID) }
+
+        enum CodingKeys: String, CodingKey {
+            case tokenHash = "token_hash", action, keyID = "key_id"
+        }
+    }
+
+    public var leaks: [Item]
+
+    public init(leaks: [Item]) { self.leaks = leaks }
+}

@@ -27,6 +27,13 @@ public struct LeakAnswer: Sendable {
 }
 
 extension KeywardClient {
+    /// `POST /v1/leaks/revoke` (scope `keyward:write`): keys a scan found leaked, by hash and
+    /// place, get keyward's leak response — revoked, a critical `leaked-key` finding, `key.leaked`.
+    /// At most ``LeakRevokeBody/maximumCount`` per call.
+    public func revokeLeaks(_ leaks: [LeakRevokeItem]) async throws -> LeakRevokeResult {
+        try await send(.POST, "/v1/leaks/revoke", body: LeakRevokeBody(leaks: leaks))
+    }
+
     /// Signs `items` with `secret` (HMAC-SHA256 over `timestamp.body`) and posts them to
     /// `POST /v1/leaks/report`. No bearer token is sent: the signature is the credential.
     public func reportLeaks(

@@ -13,7 +13,12 @@ public final class KeyService: Sendable {
     public let clock: any WallClock
     /// Internal rather than private so the leak response (KeyService+Leaks) reports its revocations too.
     let onChange: @Sendable ([KeyRecord]) -> Void
-    private let issues: IssueBatcher
+    /// New keys are group-committed: issues that arrive while a write is running share the next
+    /// transaction (one multi-row INSERT, one audit append). An issue reads nothing (its rules were
+    /// applied before it got here), so sharing a transaction changes nothing any of them means.
+    private let issues: GroupCommit<(record: KeyRecord, audit: AuditDraft), Void>
+    /// Rows per INSERT statement, well under both databases' bind-parameter limits (23 per row).
+    static let issuesPerTransaction = 400
 
     public init(store: SQLStore, lifecycle: KeyLifecycle, clock: any WallClock, onChange: @escaping @Sendable ([KeyRecord]) -> Void) {
         self.store = store
@@ -21,12 +26,13 @@ public final class KeyService: Sendable {
         self.clock = clock
         self.onChange = onChange
         let flavor = store.backend.flavor
-        issues = IssueBatcher { [store, clock] items in
+        issues = GroupCommit(capacity: Self.issuesPerTransaction) { [store, clock] items in
             try await store.backend.write { db in
                 try await KeyRow.insert(items.map(\.record), on: db)
                 _ = try await SQLStore.appendAudit(items.map(\.audit), at: clock.now(), on: db, flavor: flavor)
                 try await SQLStore.publishKeyChanges(items.map(\.record.id), on: db, flavor: flavor)
             }
+            return items.map { _ in () }
         }
     }
 

@@ -3,7 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import KeywardAPI
 import KeywardCore
+import KeywardStore
 import KeywardServer
+import KeywardSettings
+import KeywardTestSupport
 import Testing
 
 @Suite("Key routes")
@@ -177,6 +180,44 @@ struct KeyRoutesTests {
             #expect(result.matches.first?.status == .active)
             #expect(try await client.call(.post, "/v1/keys/lookup", token: fixture.admin, json: #"{"hashes":["xyz"]}"#).status == .badRequest)
         }
+    }
+
+    @Test("lookup of many hashes: every known key in request order, from one store query per chunk of hashes")
+    func lookupMany() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-lookup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = KeywardConfiguration()
+        configuration.databasePath = directory.appendingPathComponent("keyward.db").path
+        // The store's connections log every statement they run (SQLKit, debug level).
+        let log = CapturedLog()
+        let store = try await SQLStore.openSQLite(path: configuration.databasePath, logger: log.logger)
+        do {
+            let node = try await KeywardNode(store: store, configuration: configuration, clock: ManualClock(Timestamp(secondsSinceEpoch: 1_800_000_000)))
+            let admin = try await node.keys.bootstrapAdmin()!.reveal()
+            try await Application(router: KeywardApplication.router(node)).test(.router) { client in
+                var keys: [(id: String, key: String)] = []
+                for index in 0..<3 { keys.append(try await client.issue(admin, #"{"name":"m\#(index)","owner":"o"}"#)) }
+                // 800 hashes come close to the default 64 KiB body limit.
+                var hashes = (0..<800).map { KeyHash(of: "kw_live_unknown_\($0)").hex }
+                // One known key in each of the store's chunks, the last at the very end.
+                hashes[499] = KeyHash(of: keys[1].key).hex
+                hashes[3] = KeyHash(of: keys[0].key).hex
+                hashes[799] = KeyHash(of: keys[2].key).hex
+                let json = String(decoding: try JSONEncoder().encode(LookupBody(hashes: hashes)), as: UTF8.self)
+                func statements(_ text: String) -> Int { log.text.components(separatedBy: text).count - 1 }
+                let (batched, single) = (statements("FROM keys WHERE hash IN"), statements("FROM keys WHERE hash ="))
+                let result = try await client.call(.post, "/v1/keys/lookup", token: admin, json: json).decode(LookupResult.self)
+                #expect(result.matches.map(\.keyID) == [keys[0].id, keys[1].id, keys[2].id])
+                #expect(result.matches.map(\.hash) == [hashes[3], hashes[499], hashes[799]])
+                #expect(statements("FROM keys WHERE hash IN") - batched == 2, "800 hashes are two queries of at most \(SQLStore.hashesPerQuery)")
+                #expect(statements("FROM keys WHERE hash =") == single, "no query per hash")
+            }
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
     }
 
     @Test("audit log over HTTP lists events newest first and verifies the chain")

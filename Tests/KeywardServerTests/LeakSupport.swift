@@ -6,8 +6,7 @@ import KeywardCore
 import KeywardServer
 import KeywardSettings
 import KeywardStore
-import Logging
-import Synchronization
+import KeywardTestSupport
 
 /// A stand-in for GitHub's secret-scanning signer: a P-256 key pair made by the test, its
 /// public-keys document, and the headers GitHub would send.
@@ -50,35 +49,6 @@ func alertBody(_ tokens: [String], url: String = "https://github.com/octo/app/bl
 /// The SHA-256 hex GitHub expects as `token_hash`.
 func sha256Hex(_ text: String) -> String {
     SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
-}
-
-/// Every log line (message and metadata) a node writes, for checking that no token leaks into it.
-final class CapturedLog: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    var logger: Logger {
-        var logger = Logger(label: "keyward-test") { _ in CapturingHandler(log: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    struct CapturingHandler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-            log.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-        }
-    }
 }
 
 /// A node with leak intake configured (GitHub keys file, report secret), its admin key, and

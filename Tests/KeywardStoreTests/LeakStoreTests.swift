@@ -73,4 +73,62 @@ struct LeakStoreTests {
             #expect(!events.contains { $0.action == "key.revoked" })
         }
     }
+
+    @Test("a scanner's sighting: revoked with a leaked-key finding, and found_at of one shape in key.revoked and key.leaked whoever sent it",
+          arguments: TestDatabase.available)
+    func scannerSighting(kind: TestDatabase) async throws {
+        try await StoreFixture.with(kind) { fixture in
+            let local = try await fixture.service.issue(IssueRequest(name: "local", owner: "team-a"), by: fixture.admin)
+            let remote = try await fixture.service.issue(IssueRequest(name: "remote", owner: "team-b"), by: fixture.admin)
+            let places = (1...13).map { line in
+                LeakLocation(file: "app/config.env", line: line, column: 9, commit: line == 1 ? String(repeating: "ab", count: 20) : nil,
+                             ruleID: "keyward-api-key", fingerprint: "fp\(line)")
+            }
+            let fromFile = LeakSighting(hash: local.plaintext.hash, foundAt: places)
+            let fromServer = LeakSighting(hash: remote.plaintext.hash, foundAt: [places[1]], locationsFound: 4)
+            #expect(fromFile.locations.count == LeakSighting.maximumLocations && fromFile.locationsFound == 13)
+            #expect(fromFile.url == "app/config.env:1:9@abababababab" && fromFile.source == "commit" && fromFile.tokenType == "keyward-api-key")
+            #expect(fromServer.url == "app/config.env:2:9" && fromServer.source == "content")
+
+            let byFile = try await fixture.service.respondToLeaks(
+                [LeakReportBatch(sightings: [fromFile], reporter: .scanner(actor: "scanner"))], action: .revoke)
+            // A deployment that only reports leaks still revokes what `scan --revoke` asks for: the caller passes the action.
+            let byServer = try await fixture.service.respondToLeaks(
+                [LeakReportBatch(sightings: [fromServer], reporter: .scanner(actor: "key_writer", address: "192.0.2.9"))], action: .revoke)
+            #expect(byFile == [[.revoked(local.record.id)]] && byServer == [[.revoked(remote.record.id)]])
+            #expect(try await fixture.service.key(id: local.record.id).revokeReason == "leaked: reported by keyward-scan")
+
+            let events = try await fixture.store.auditEvents(limit: 100)
+            func event(_ action: String, _ id: KeyID) -> AuditEvent? {
+                events.first { $0.action == action && $0.subjectID == id.description }
+            }
+            for action in ["key.revoked", "key.leaked"] {
+                let file = try #require(event(action, local.record.id))
+                let server = try #require(event(action, remote.record.id))
+                #expect(file.actor == "scanner" && server.actor == "key_writer")
+                var serverKeys = Set(server.details.keys)
+                #expect(serverKeys.remove("source_address") != nil, "the server's event names the address the request came from")
+                #expect(Set(file.details.keys) == serverKeys, "\(action): one shape whichever way the scanner's leak arrived")
+                guard case .object(let foundAt)? = file.details["found_at"] else {
+                    Issue.record("\(action) has no found_at: \(file.details)")
+                    continue
+                }
+                #expect(foundAt["file"] == "app/config.env" && foundAt["line"] == 1 && foundAt["commit"] == .string(String(repeating: "ab", count: 20)))
+                #expect(foundAt["locations_found"] == 13 && foundAt["detected_by"] == "keyward scan")
+                #expect(foundAt["also_found_at"] == .array((2...11).map { .string("app/config.env:\($0)") }))
+                guard case .object(let remoteFoundAt)? = server.details["found_at"] else {
+                    Issue.record("\(action) through the server has no found_at")
+                    continue
+                }
+                #expect(remoteFoundAt["locations_found"] == 4 && remoteFoundAt["also_found_at"] == nil)
+            }
+            #expect(event("key.leaked", local.record.id)?.details["reporter"] == "keyward-scan")
+            #expect(events.filter { $0.action == "finding.opened" }.count == 2)
+            let findings = try await fixture.store.governanceRead { sql in try await sql.findings(source: .leak) }
+            #expect(Set(findings.map(\.subject.id)) == [local.record.id.description, remote.record.id.description])
+            #expect(findings.allSatisfy { $0.rule == LeakFinding.rule && $0.severity == .critical && $0.state == .open })
+            #expect(findings.first { $0.subject.id == local.record.id.description }?.message.contains("app/config.env:1:9") == true)
+            #expect(try await fixture.store.verifyAuditChain().problem == nil)
+        }
+    }
 }

@@ -18,20 +18,12 @@ extension InventoryItem {
         if case .object(let members)? = key.meta[MetaKey.tags] {
             for (name, value) in members { if let text = value.stringValue { tags[name] = text } }
         }
-        let status: InventoryStatus
-        switch key.status(at: now) {
-        case .active: status = .active
-        case .rotating: status = .rotating
-        case .expired: status = .expired
-        case .revoked: status = .revoked
-        case .disabled: status = .disabled
-        }
         self.init(
             subject: FindingSubject(kind: .key, id: key.id.description, provider: .keyward, externalID: key.redacted,
                                     owner: key.owner.isEmpty ? nil : key.owner, identity: identity),
             kind: .apiKey, name: key.name, purpose: key.meta[MetaKey.purpose]?.stringValue,
             system: key.meta[MetaKey.system]?.stringValue, environments: [key.environment], scopes: key.scopes,
-            tags: tags, status: status, createdAt: key.createdAt, lastRotatedAt: key.createdAt,
+            tags: tags, status: InventoryStatus(key.status(at: now)), createdAt: key.createdAt, lastRotatedAt: key.createdAt,
             lastUsedAt: key.lastUsedAt, expiresAt: key.expiresAt,
             reviewedAt: key.meta[MetaKey.reviewedAt]?.stringValue.flatMap { Timestamp(iso8601: $0) }
         )

@@ -36,4 +36,15 @@ public enum InventoryStatus: String, Sendable, Codable, CaseIterable, Comparable
     public var isLive: Bool { self == .active || self == .rotating }
 
     public static func < (lhs: InventoryStatus, rhs: InventoryStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// A keyward key's status in the inventory's terms (every key status is one of them).
+    public init(_ status: KeyStatus) {
+        switch status {
+        case .active: self = .active
+        case .rotating: self = .rotating
+        case .expired: self = .expired
+        case .revoked: self = .revoked
+        case .disabled: self = .disabled
+        }
+    }
 }

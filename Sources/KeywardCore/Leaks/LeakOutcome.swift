@@ -23,14 +23,34 @@ public enum LeakOutcome: Sendable, Equatable {
     /// The label of GitHub's feedback format.
     public var label: String { keyID == nil ? "false_positive" : "true_positive" }
 
-    /// One word for the report's answer and the CLI.
-    public var action: String {
+    /// What was done, in one word.
+    public enum Action: String, Sendable, Codable, CaseIterable {
+        case none, revoked, reported
+        case alreadyRevoked = "already_revoked"
+        case inactive
+    }
+
+    /// What was done, for the report's answer and the CLI.
+    public var action: Action {
         switch self {
-        case .unknown: return "none"
-        case .revoked: return "revoked"
-        case .reported: return "reported"
-        case .alreadyRevoked: return "already_revoked"
-        case .inactive: return "inactive"
+        case .unknown: return .none
+        case .revoked: return .revoked
+        case .reported: return .reported
+        case .alreadyRevoked: return .alreadyRevoked
+        case .inactive: return .inactive
+        }
+    }
+
+    /// The outcome an answer names (`action` and `key_id` of a leak route's answer); nil when
+    /// they do not fit together (an action on a key without its id, or `none` with one).
+    public init?(action: Action, keyID: KeyID?) {
+        switch (action, keyID) {
+        case (.none, nil): self = .unknown
+        case (.revoked, let id?): self = .revoked(id)
+        case (.reported, let id?): self = .reported(id)
+        case (.alreadyRevoked, let id?): self = .alreadyRevoked(id)
+        case (.inactive, let id?): self = .inactive(id)
+        default: return nil
         }
     }
 }

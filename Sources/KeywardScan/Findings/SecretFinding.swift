@@ -89,29 +89,58 @@ public struct CommitInfo: Sendable, Equatable, Hashable {
 
 /// What an inventory said about a finding's secret.
 public struct InventoryMatch: Sendable, Equatable {
-    public var keyID: String?
-    public var status: LeakStatus
-    /// The inventory's own status word (`active`, `rotating`, `expired`, `revoked`, `disabled`),
-    /// finer than ``status``: a disabled key is reported `revoked` (unusable now) but stays
-    /// `disabled` here, because it could be re-enabled.
-    public var keyStatus: String?
+    /// What the inventory holds the secret as.
+    public enum Entry: Sendable, Hashable, CustomStringConvertible {
+        /// One of keyward's own keys, found by the SHA-256 of the secret.
+        case key(KeyID)
+        /// An imported record (`inv_…`), found by the provider's identifier (an AWS access key id).
+        case record(String)
+
+        /// The id as reports print it (`inventory_key_id`).
+        public var description: String {
+            switch self {
+            case .key(let id): id.description
+            case .record(let id): id
+            }
+        }
+    }
+
+    /// Nil when the inventory was asked and does not know the secret.
+    public var entry: Entry?
+    /// The inventory's own state, finer than ``status``: a disabled key is reported `revoked`
+    /// (unusable now) but stays `disabled` here, because it could be re-enabled.
+    public var state: InventoryStatus?
     public var owner: String?
 
-    public init(keyID: String?, status: LeakStatus, keyStatus: String? = nil, owner: String? = nil) {
-        self.keyID = keyID
-        self.status = status
-        self.keyStatus = keyStatus
+    public init(_ entry: Entry, state: InventoryStatus, owner: String? = nil) {
+        self.entry = entry
+        self.state = state
         self.owner = owner
     }
 
-    /// Maps a keyward key status to the scan's status: `active` and `rotating` keys are live,
-    /// `disabled` keys are unusable (reported `revoked`; ``keyStatus`` keeps `disabled`).
-    public static func status(forKeyStatus keyStatus: String) -> LeakStatus {
-        switch keyStatus {
-        case "active", "rotating": .live
-        case "expired": .expired
-        case "revoked", "disabled": .revoked
-        default: .unknown
+    /// The answer for a secret the inventory does not hold.
+    public static let notInInventory = InventoryMatch(entry: nil, state: nil, owner: nil)
+
+    private init(entry: Entry?, state: InventoryStatus?, owner: String?) {
+        self.entry = entry
+        self.state = state
+        self.owner = owner
+    }
+
+    /// The keyward key, when the secret is one.
+    public var keyID: KeyID? {
+        if case .key(let id)? = entry { return id }
+        return nil
+    }
+
+    /// The scan's status: `active` and `rotating` are live; disabled, revoked and disappeared
+    /// credentials are unusable now (`revoked`); unknown when the inventory does not hold it.
+    public var status: LeakStatus {
+        switch state {
+        case .active?, .rotating?: .live
+        case .expired?: .expired
+        case .disabled?, .revoked?, .disappeared?: .revoked
+        case nil: .unknown
         }
     }
 }

@@ -18,9 +18,9 @@ enum JSONReport {
             ("confidence", .string(finding.confidence.rawValue)),
         ]
         if finding.inventoryLink == .keywardKey || finding.inventory != nil {
-            members.append(("inventory_key_id", .optional(finding.inventory?.keyID)))
+            members.append(("inventory_key_id", .optional(finding.inventory?.entry?.description)))
             members.append(("status", .string((finding.inventory?.status ?? .unknown).rawValue)))
-            if let keyStatus = finding.inventory?.keyStatus { members.append(("inventory_status", .string(keyStatus))) }
+            if let state = finding.inventory?.state { members.append(("inventory_status", .string(state.rawValue))) }
             if let owner = finding.inventory?.owner { members.append(("owner", .string(owner))) }
         }
         members += [

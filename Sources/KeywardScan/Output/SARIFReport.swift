@@ -55,7 +55,7 @@ enum SARIFReport {
             properties += [("commit", .string(commit.id)), ("author", .string(commit.author)), ("date", .string(commit.date))]
         }
         if let inventory = finding.inventory {
-            properties += [("inventory_key_id", .optional(inventory.keyID)), ("status", .string(inventory.status.rawValue))]
+            properties += [("inventory_key_id", .optional(inventory.entry?.description)), ("status", .string(inventory.status.rawValue))]
         }
         return .object([
             ("ruleId", .string(finding.ruleID)),

@@ -17,8 +17,8 @@ enum TextReport {
             }
             if let inventory = finding.inventory {
                 let status = inventory.status == .live ? paint("LIVE", "1;31") : inventory.status.rawValue
-                var line = "  inventory:   \(inventory.keyID ?? "not in inventory") \(status)"
-                if let keyStatus = inventory.keyStatus, keyStatus != inventory.status.rawValue { line += " (\(keyStatus))" }
+                var line = "  inventory:   \(inventory.entry?.description ?? "not in inventory") \(status)"
+                if let state = inventory.state, state.rawValue != inventory.status.rawValue { line += " (\(state.rawValue))" }
                 if let owner = inventory.owner { line += ", owner \(owner)" }
                 out += line + "\n"
             } else if finding.inventoryLink == .keywardKey {

@@ -18,7 +18,14 @@ final class LeakIntake: Sendable {
     let configuration: LeakConfiguration
     let keyring: GitHubKeyring?
     let gate: LeakGate
-    let batcher: LeakBatcher
+    /// Reports that arrive while a leak transaction runs are acted on together in the next one
+    /// (one key look-up, one UPDATE per reporter, one audit append), which keeps a flood of
+    /// reports from queueing one transaction each. A caller answers only after the commit that
+    /// holds its report, so an accepted report (200) is durable; a failing batch is retried
+    /// report by report.
+    let batcher: GroupCommit<LeakReportBatch, [LeakOutcome]>
+    /// Sightings per leak transaction: bounded so that one transaction stays short.
+    static let sightingsPerTransaction = 5000
     let replays = ReplayCache()
 
     init(node: KeywardNode) {
@@ -29,7 +36,9 @@ final class LeakIntake: Sendable {
         gate = LeakGate(limit: configuration.maxInFlight)
         let keys = node.keys
         let action = configuration.action
-        batcher = LeakBatcher { reports in try await keys.respondToLeaks(reports, action: action) }
+        batcher = GroupCommit(capacity: Self.sightingsPerTransaction, weight: { $0.sightings.count }) { reports in
+            try await keys.respondToLeaks(reports, action: action)
+        }
     }
 
     // MARK: GitHub
@@ -89,7 +98,7 @@ final class LeakIntake: Sendable {
             let payload = try LeakPayload(body, format: node.verifier.format, configuration: configuration, acceptsHashes: true, strict: true)
             let reporter = LeakReporter(name: reporterName, address: context.remoteAddress?.ipAddress)
             let feedback = try await act(on: payload, reporter: reporter).map { item, outcome in
-                LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action,
+                LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action.rawValue,
                              keyID: outcome.keyID?.description)
             }
             replays.remember(replayKey, until: timestamp + configuration.timestampToleranceSeconds + 1, nowSeconds: nowSeconds)

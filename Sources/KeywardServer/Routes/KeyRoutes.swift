@@ -65,15 +65,16 @@ enum KeyRoutes {
             APIRoute(.post, "/v1/keys/lookup", scope: "keyward:read") { request, context, _ in
                 let body = try await JSONBody.decode(LookupBody.self, from: request, context: context, allowed: ["hashes"])
                 guard body.hashes.count <= 1000 else { throw APIError.badRequest("at most 1000 hashes per lookup, got \(body.hashes.count)") }
-                let now = node.clock.now()
-                var matches: [LookupResult.Match] = []
-                for text in body.hashes {
+                let hashes = try body.hashes.map { text in
                     guard let hash = KeyHash(hex: text) else {
                         throw APIError.badRequest("'\(text.prefix(70))' is not a SHA-256 hex digest (64 hex characters)")
                     }
-                    if let record = try await node.store.key(hash: hash) {
-                        matches.append(.init(hash: hash.hex, keyID: record.id.description, status: record.status(at: now), owner: record.owner, name: record.name))
-                    }
+                    return hash
+                }
+                let found = try await node.store.keys(hashes: hashes)
+                let now = node.clock.now()
+                let matches = hashes.compactMap { hash in
+                    found[hash].map { LookupResult.Match(hash: hash.hex, keyID: $0.id.description, status: $0.status(at: now), owner: $0.owner, name: $0.name) }
                 }
                 return try JSONBody.response(LookupResult(matches: matches))
             },

@@ -59,6 +59,33 @@ extension SQLStore {
         }
     }
 
+    /// The keys with these hashes, by hash; hashes of no key are absent. One query per
+    /// ``hashesPerQuery`` hashes, however many are asked (a scan's finds, a look-up request).
+    public func keys(hashes: [KeyHash]) async throws -> [KeyHash: KeyRecord] {
+        guard !hashes.isEmpty else { return [:] }
+        return try await backend.read { db in try await Self.keys(hashes: hashes, on: db, lock: false) }
+    }
+
+    /// Hashes per `WHERE hash IN (…)`, well under both databases' bind-parameter limits.
+    public static let hashesPerQuery = 500
+
+    /// ``keys(hashes:)`` inside the caller's transaction; `lock` takes the rows `FOR UPDATE` in id
+    /// order (PostgreSQL), so two writers locking overlapping sets cannot deadlock.
+    static func keys(hashes: [KeyHash], on db: any SQLDatabase, lock: Bool) async throws -> [KeyHash: KeyRecord] {
+        var found: [KeyHash: KeyRecord] = [:]
+        for start in stride(from: 0, to: hashes.count, by: hashesPerQuery) {
+            let chunk = hashes[start..<min(start + hashesPerQuery, hashes.count)].map(\.hex)
+            let rows = try await db.raw("""
+                SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE hash IN (\(binds: chunk))\(unsafeRaw: lock ? " ORDER BY id FOR UPDATE" : "")
+                """).all()
+            for row in rows {
+                let record = try KeyRow.decode(row)
+                found[record.hash] = record
+            }
+        }
+        return found
+    }
+
     public func listKeys(_ filter: KeyFilter, now: Timestamp) async throws -> KeyPage {
         guard (1...KeyFilter.maximumLimit).contains(filter.limit) else {
             throw KeywardError.invalidArgument("limit must be between 1 and \(KeyFilter.maximumLimit), got \(filter.limit)")

@@ -10,6 +10,14 @@ extension KeyService {
     ///
     /// A key reported twice in one report is acted on once; a key another report of the same
     /// batch revoked is `alreadyRevoked`. Expired keys cannot be used any more and are left alone.
+    ///
+    /// This is keyward's one leak response: GitHub alerts (`/v1/leaks/github`), signed reports
+    /// (`/v1/leaks/report`, `scan --report-to`) and the leaks `keyward scan --revoke` finds (in
+    /// the database file with `--db`, or through `/v1/leaks/revoke`) all come here, so a leaked
+    /// live key is treated the same whichever way it was reported. `action` is the deployment's
+    /// `leak_action` for reports; `scan --revoke` is an explicit request and passes `.revoke`.
+    /// A scanner's sightings carry where the key was found, recorded as `found_at` in both
+    /// `key.revoked` and `key.leaked`.
     public func respondToLeaks(_ reports: [LeakReportBatch], action: LeakAction) async throws -> [[LeakOutcome]] {
         guard reports.contains(where: { !$0.sightings.isEmpty }) else { return reports.map { _ in [] } }
         let now = clock.now()
@@ -17,7 +25,7 @@ extension KeyService {
         let flavor = store.backend.flavor
         let hashes = Array(Set(reports.flatMap { $0.sightings.map(\.hash) }))
         let (outcomes, revoked) = try await store.backend.write { db -> ([[LeakOutcome]], [KeyRecord]) in
-            var current = try await Self.keys(hashes: hashes, on: db, lock: flavor == .postgres)
+            var current = try await SQLStore.keys(hashes: hashes, on: db, lock: flavor == .postgres)
             guard !current.isEmpty else { return (reports.map { $0.sightings.map { _ in .unknown } }, []) }
             var plan = LeakPlan()
             var outcomes: [[LeakOutcome]] = []
@@ -59,22 +67,6 @@ extension KeyService {
         if !revoked.isEmpty { onChange(revoked) }
         return outcomes
     }
-
-    /// The keys with these hashes, by hash, read inside the caller's transaction.
-    static func keys(hashes: [KeyHash], on db: any SQLDatabase, lock: Bool) async throws -> [KeyHash: KeyRecord] {
-        var found: [KeyHash: KeyRecord] = [:]
-        for start in stride(from: 0, to: hashes.count, by: 500) {
-            let chunk = hashes[start..<min(start + 500, hashes.count)].map(\.hex)
-            let rows = try await db.raw("""
-                SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE hash IN (\(binds: chunk))\(unsafeRaw: lock ? " ORDER BY id FOR UPDATE" : "")
-                """).all()
-            for row in rows {
-                let record = try KeyRow.decode(row)
-                found[record.hash] = record
-            }
-        }
-        return found
-    }
 }
 
 /// What one leak transaction writes, gathered while the outcomes are decided.
@@ -88,7 +80,9 @@ struct LeakPlan {
     mutating func revoke(_ record: KeyRecord, sighting: LeakSighting, reporter: LeakReporter) {
         revoked.append(record)
         let principal = Principal(id: reporter.actor, scopes: [Scope.admin], address: reporter.address)
-        audit.append(KeyService.revoked(record, by: principal, extra: ["leak_reporter": .string(reporter.name), "leak_url": .string(sighting.url)]))
+        var details: [String: JSONValue] = ["leak_reporter": .string(reporter.name), "leak_url": .string(sighting.url)]
+        if let foundAt = sighting.foundAt { details["found_at"] = .object(foundAt) }
+        audit.append(KeyService.revoked(record, by: principal, extra: details))
     }
 
     mutating func leaked(_ record: KeyRecord, sighting: LeakSighting, reporter: LeakReporter, revoked: Bool, now: Timestamp) {
@@ -99,6 +93,7 @@ struct LeakPlan {
             "action": .string(revoked ? "revoked" : "reported"),
         ]
         if let address = reporter.address { details["source_address"] = .string(address) }
+        if let foundAt = sighting.foundAt { details["found_at"] = .object(foundAt) }
         audit.append(AuditDraft(actor: reporter.actor, action: "key.leaked", subjectKind: "key", subjectID: record.id.description, details: details))
         let finding = LeakFinding.make(key: record, sighting: sighting, reporter: reporter, revoked: revoked, now: now)
         if findings[finding.id] == nil { findingOrder.append(finding.id) }

@@ -12,7 +12,8 @@ struct Scan: AsyncParsableCommand {
         discussion: """
             Exit status: 0 nothing found, 1 findings reported, 2 error.
             Keyward keys found are looked up by hash in the inventory given by --db PATH, or by
-            KEYWARD_ADDR and KEYWARD_TOKEN; --revoke revokes every live one and records where it was found.
+            KEYWARD_ADDR and KEYWARD_TOKEN; --revoke revokes every live one as a leak report would
+            (a critical leaked-key finding, a key.leaked event) and records where it was found.
             Secrets are never printed: every format shows a redacted form and a fingerprint.
             """
     )
@@ -59,7 +60,7 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not look keys up in any inventory.")
     var noInventory = false
 
-    @Flag(name: .long, help: "Revoke every live keyward key found, recording where it was found in the audit log.")
+    @Flag(name: .long, help: "Revoke every live keyward key found, opening a leaked-key finding and writing key.leaked with where it was found.")
     var revoke = false
 
     @Option(name: .customLong("report-to"), help: "Send the keyward keys found (their SHA-256, never the key) to this server's signed leak-report endpoint, e.g. https://keyward.example.com; the secret comes from KEYWARD_LEAK_REPORT_SECRET.")
@@ -167,7 +168,8 @@ struct Scan: AsyncParsableCommand {
         return findings.isEmpty ? 0 : 1
     }
 
-    /// Looks keyward keys up and, with `--revoke`, revokes the live ones. Failures after the
+    /// Looks keyward keys up and, with `--revoke`, gives the live ones keyward's leak response
+    /// (revoked, finding, `key.leaked`), whether the inventory is the file or a server. Failures after the
     /// inventory was reached carry the findings as far as they got.
     private func linkInventory(_ findings: [SecretFinding]) async throws -> [SecretFinding] {
         guard !noInventory, findings.contains(where: { $0.inventoryLink != nil }) else {
@@ -190,7 +192,7 @@ struct Scan: AsyncParsableCommand {
         do {
             linked = try await InventoryLinker.link(findings, inventory: inventory.lookup)
             if revoke {
-                let revocation = await InventoryLinker.revokeLeaked(linked, inventory: inventory.lookup)
+                let revocation = await InventoryLinker.respondToLeaks(linked, inventory: inventory.lookup)
                 linked = revocation.findings
                 ScanMessages.revocation(revocation, via: inventory.name)
                 if !revocation.failures.isEmpty { throw ScanInventoryError("\(revocation.failures.count) key(s) could not be revoked", findings: linked) }

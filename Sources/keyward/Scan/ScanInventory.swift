@@ -35,14 +35,15 @@ struct ScanInventoryError: Error, CustomStringConvertible {
     }
 }
 
-/// `--db PATH`: reads keys from the SQLite store and revokes through ``KeyService``, which
-/// writes the audit event in the same transaction as the revocation.
+/// `--db PATH`: reads keys from the store and responds to leaks through ``KeyService``, in one
+/// transaction with the finding and the audit events, as the server would.
 final class DatabaseInventory: InventoryLookup {
     let store: SQLStore
     let service: KeyService
-    let clock: any WallClock = SystemClock()
 
-    private init(store: SQLStore, service: KeyService) {
+    /// An inventory on a store and key service built elsewhere (from the deployment's
+    /// configuration, so that its life-cycle settings apply). ``close()`` closes the store.
+    init(store: SQLStore, service: KeyService) {
         self.store = store
         self.service = service
     }
@@ -60,29 +61,21 @@ final class DatabaseInventory: InventoryLookup {
     func close() async { try? await store.close() }
 
     func lookup(keyHashes: [KeyHash]) async throws -> [KeyHash: InventoryMatch] {
-        let now = clock.now()
-        var matches: [KeyHash: InventoryMatch] = [:]
-        for hash in keyHashes {
-            guard let record = try await store.key(hash: hash) else { continue }
-            matches[hash] = Self.match(record, now: now)
-        }
-        return matches
+        let now = service.clock.now()
+        return try await store.keys(hashes: keyHashes).mapValues { InventoryMatch($0, now: now) }
     }
 
-    func revoke(keyID: String, reason: String, source: LeakSource) async throws -> InventoryMatch {
-        guard let id = KeyID(keyID) else { throw ScanInventoryError("\(keyID) is not a key id") }
-        let record = try await service.revoke(id: id, reason: reason, by: .system("scanner"), details: source.details)
-        return Self.match(record, now: clock.now())
-    }
-
-    static func match(_ record: KeyRecord, now: Timestamp) -> InventoryMatch {
-        let keyStatus = record.status(at: now).rawValue
-        return InventoryMatch(keyID: record.id.description, status: InventoryMatch.status(forKeyStatus: keyStatus), keyStatus: keyStatus, owner: record.owner)
+    /// The key service's leak response, always revoking (`--revoke` asked for it), with the
+    /// actor `scanner`: a server on the same file sees the revocation through its change feed.
+    func respondToLeaks(_ sightings: [LeakSighting]) async throws -> [LeakOutcome] {
+        let report = LeakReportBatch(sightings: sightings, reporter: .scanner(actor: "scanner"))
+        return try await service.respondToLeaks([report], action: .revoke)[0]
     }
 }
 
 /// `KEYWARD_ADDR`/`KEYWARD_TOKEN`: `POST /v1/keys/lookup` with hashes (scope keyward:read) and
-/// `POST /v1/keys/{id}/revoke` with the finding's location as `source` (keyward:write).
+/// `POST /v1/leaks/revoke` with hashes and places (keyward:write), which runs the same leak
+/// response on the server.
 struct ServerInventory: InventoryLookup {
     let client: KeywardClient
 
@@ -90,33 +83,40 @@ struct ServerInventory: InventoryLookup {
         let result = try await client.lookup(hashes: keyHashes)
         var matches: [KeyHash: InventoryMatch] = [:]
         for match in result.matches {
-            guard let hash = KeyHash(hex: match.hash) else { continue }
-            let keyStatus = match.status.rawValue
-            matches[hash] = InventoryMatch(keyID: match.keyID, status: InventoryMatch.status(forKeyStatus: keyStatus), keyStatus: keyStatus, owner: match.owner)
+            guard let hash = KeyHash(hex: match.hash), let id = KeyID(match.keyID) else {
+                throw ScanInventoryError("the server answered a look-up with a malformed hash or key id")
+            }
+            matches[hash] = InventoryMatch(.key(id), state: InventoryStatus(match.status), owner: match.owner)
         }
         return matches
     }
 
-    func revoke(keyID: String, reason: String, source: LeakSource) async throws -> InventoryMatch {
-        let key = try await client.revoke(id: keyID, reason: reason, source: source.details)
-        let keyStatus = key.status.rawValue
-        return InventoryMatch(keyID: key.id, status: InventoryMatch.status(forKeyStatus: keyStatus), keyStatus: keyStatus, owner: key.owner)
+    func respondToLeaks(_ sightings: [LeakSighting]) async throws -> [LeakOutcome] {
+        let answer = try await client.revokeLeaks(sightings.map(LeakRevokeItem.init))
+        guard answer.leaks.count == sightings.count else {
+            throw ScanInventoryError("the server answered \(answer.leaks.count) outcomes for \(sightings.count) leaked keys")
+        }
+        return try answer.leaks.map { item in
+            guard let outcome = item.outcome else { throw ScanInventoryError("the server answered \(item.action.rawValue) without a key id") }
+            return outcome
+        }
+    }
+}
+
+extension InventoryMatch {
+    /// A keyward key as the scan reports it.
+    init(_ record: KeyRecord, now: Timestamp) {
+        self.init(.key(record.id), state: InventoryStatus(record.status(at: now)), owner: record.owner)
     }
 }
 
 // MARK: - external identifiers (AWS access key ids and the like, from imported inventory)
 
 extension InventoryMatch {
-    /// An imported record's state as the scan reports it: `active`/`rotating` are live, a
-    /// disabled, revoked or disappeared record is `revoked` (``keyStatus`` keeps the exact word).
+    /// An imported record as the scan reports it: `active`/`rotating` are live, a disabled,
+    /// revoked or disappeared record is `revoked` (``state`` keeps the exact word).
     init(_ match: InventoryLookupResult.Match) {
-        let status: LeakStatus = switch match.status {
-        case "active", "rotating": .live
-        case "expired": .expired
-        case "disabled", "revoked", "disappeared": .revoked
-        default: .unknown
-        }
-        self.init(keyID: match.recordID, status: status, keyStatus: match.status, owner: match.owner ?? match.identity)
+        self.init(.record(match.recordID), state: match.status, owner: match.owner ?? match.identity)
     }
 
     /// Matches per identifier; a provider that is not one of the inventory's matches nothing.

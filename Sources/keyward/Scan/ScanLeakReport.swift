@@ -27,7 +27,7 @@ enum ScanLeakReport {
             // The server takes at most 1000 tokens per report.
             for start in stride(from: 0, to: items.count, by: 1000) {
                 let chunk = Array(items[start..<min(start + 1000, items.count)])
-                feedback += try await client.reportLeaks(chunk, secret: secret, reporter: "keyward-scan").feedback()
+                feedback += try await client.reportLeaks(chunk, secret: secret, reporter: LeakReporter.scannerName).feedback()
             }
             let actions = Dictionary(grouping: feedback, by: { $0.action ?? "none" }).mapValues(\.count)
             let summary = actions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ")

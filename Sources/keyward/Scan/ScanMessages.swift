@@ -28,14 +28,15 @@ enum ScanMessages {
     }
 
     static func revocation(_ revocation: InventoryLinker.Revocation, via inventory: String) {
-        for (keyID, source) in revocation.revoked {
-            let place = source.locations.first.map { "\($0.file):\($0.line)" + ($0.commit.map { "@\($0.prefix(12))" } ?? "") } ?? "?"
-            write("revoked \(keyID) (found at \(place)\(source.locations.count > 1 ? " and \(source.locations.count - 1) more place(s)" : "")) via \(inventory)")
+        for (keyID, sighting) in revocation.revoked {
+            let place = sighting.locations.first?.place ?? "?"
+            let more = sighting.locationsFound > 1 ? " and \(sighting.locationsFound - 1) more place(s)" : ""
+            write("revoked \(keyID) (found at \(place)\(more)) via \(inventory), recorded as a leak (leaked-key finding, key.leaked)")
         }
         for (keyID, error) in revocation.failures { write("error: could not revoke \(keyID): \(error)") }
         if revocation.revoked.isEmpty && revocation.failures.isEmpty { write("revoke: no live keyward keys among the findings") }
         if !revocation.revoked.isEmpty, inventory.hasPrefix("database") {
-            write("note: a server running on this database sees the revocation when it reloads its key index; revoke through KEYWARD_ADDR to reach a running server at once")
+            write("note: a server running on this database sees the revocation at its next change-feed poll (under a second)")
         }
     }
 }
