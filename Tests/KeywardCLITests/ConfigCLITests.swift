@@ -156,3 +156,32 @@ struct ConfigCLITests {
         #expect((result.object["admin_key"] as? String)?.hasPrefix("acme_live_") == true)
     }
 }
+
+@Suite("CLI: every command opens the deployment through the composition root")
+struct CompositionRootCLITests {
+    @Test("offline commands take the deployment's policy and key settings from its variables and file, as serve does")
+    func offlineCommandsReadTheConfiguration() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("k.db").path
+        #expect(try keyward(["init", "--db", database, "--json"]).status == 0)
+        let policy = directory.appendingPathComponent("policy.yaml")
+        let text = try keyward(["policy", "default"]).stdout.replacingOccurrences(of: "name: keyward-default", with: "name: team-policy")
+        try text.write(to: policy, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("keyward.yaml")
+        try "policy: \(policy.path)\n".write(to: config, atomically: true, encoding: .utf8)
+        // Before the composition root, `--db` ran the built-in policy whatever the deployment said.
+        let check = try keyward(["policy", "check", "--db", database, "--json"], environment: ["KEYWARD_CONFIG": config.path])
+        #expect(check.status == 0 || check.status == 1, "\(check.stderr)")
+        #expect(check.object["policy"] as? String == "team-policy", "\(check.stdout)")
+        // A setting the deployment cannot use stops every command that opens it, naming it.
+        let source = directory.appendingPathComponent("src")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let other = try #require(try keyward(["init", "--db", directory.appendingPathComponent("other.db").path, "--json"]).object["admin_key"] as? String)
+        try "TOKEN=\(other)\n".write(to: source.appendingPathComponent("app.env"), atomically: true, encoding: .utf8)
+        let scan = try keyward(["scan", source.path, "--db", database], environment: ["KEYWARD_PREFIX": "Not_A_Prefix"])
+        #expect(scan.status == 2 && scan.stderr.contains("prefix"), "\(scan.stderr)")
+        let findings = try keyward(["findings", "list", "--db", database], environment: ["KEYWARD_ENVIRONMENTS": "LIVE"])
+        #expect(findings.status == 2 && findings.stderr.contains("env KEYWARD_ENVIRONMENTS: environments"), "\(findings.stderr)")
+    }
+}

@@ -2,9 +2,10 @@ import Foundation
 import KeywardAPI
 import KeywardClient
 import KeywardCore
+import KeywardDeployment
 import KeywardScan
+import KeywardSettings
 import KeywardStore
-import Logging
 
 /// The inventory a scan links to: the local database (`--db`) or a server (`KEYWARD_ADDR`,
 /// `KEYWARD_TOKEN`). Either way only SHA-256 hashes of keys are looked up.
@@ -16,7 +17,7 @@ struct ScanInventory {
     /// `--db` first, then a server when `KEYWARD_TOKEN` or `KEYWARD_ADDR` is set; nil when neither.
     static func open(db: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ScanInventory? {
         if let db {
-            let inventory = try await DatabaseInventory.open(path: db)
+            let inventory = try await DatabaseInventory.open(path: db, environment: environment)
             return ScanInventory(lookup: inventory, name: "database \(db)") { await inventory.close() }
         }
         guard environment["KEYWARD_TOKEN"] != nil || environment["KEYWARD_ADDR"] != nil else { return nil }
@@ -48,14 +49,17 @@ final class DatabaseInventory: InventoryLookup {
         self.service = service
     }
 
-    static func open(path: String) async throws -> DatabaseInventory {
-        // Opening would create an empty database; a typo should be an error instead.
-        guard FileManager.default.fileExists(atPath: path) else { throw ScanInventoryError("no keyward database at \(path)") }
-        var logger = Logger(label: "keyward.scan.inventory") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = .warning
-        let store = try await SQLStore.openSQLite(path: path, logger: logger)
-        let service = KeyService(store: store, lifecycle: try KeyLifecycle(), clock: SystemClock()) { _ in }
-        return DatabaseInventory(store: store, service: service)
+    /// The deployment on the file at `path`, opened by the composition root with the
+    /// deployment's configuration (`KEYWARD_…` variables and `KEYWARD_CONFIG`), so that its key
+    /// format and life-cycle apply; a path with no database is an error, not a new database.
+    static func open(path: String, environment: [String: String]) async throws -> DatabaseInventory {
+        do {
+            let resolved = try ConfigurationLoader(flags: ["db": path], configPath: nil, environment: environment).load()
+            let deployment = try await Deployment.open(resolved, existing: true, logger: .keyward(level: resolved.configuration.logLevel, quiet: true))
+            return DatabaseInventory(store: deployment.store, service: deployment.keys)
+        } catch let error as ConfigurationError {
+            throw ScanInventoryError(error.description)
+        }
     }
 
     func close() async { try? await store.close() }
