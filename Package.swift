@@ -128,6 +128,7 @@ let package = Package(
             path: "Tests/KeywardTestSupport"
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
+        .testTarget(name: "KeywardAPITests", dependencies: ["KeywardAPI", "KeywardCore"]),
         .testTarget(
             name: "KeywardStoreTests",
             dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
