@@ -3,7 +3,7 @@ import KeywardCore
 /// `GET /v1/findings`: findings in the fixed shape (DESIGN.md), worst first.
 public struct FindingListObject: Codable, Sendable {
     public var findings: [Finding]
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
 
     public init(findings: [Finding], nextCursor: String?) {
         self.findings = findings
@@ -13,17 +13,11 @@ public struct FindingListObject: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case findings, nextCursor = "next_cursor"
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(findings, forKey: .findings)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
 }
 
 /// One state change of a finding, with who caused it (`policy`, `import`, or a key id).
 public struct FindingHistoryObject: Codable, Sendable, Equatable {
-    public var from: FindingState?
+    @ExplicitNull public var from: FindingState?
     public var to: FindingState
     public var at: Timestamp
     public var reason: String
@@ -35,15 +29,6 @@ public struct FindingHistoryObject: Codable, Sendable, Equatable {
         self.at = at
         self.reason = reason
         self.actor = actor
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(at, forKey: .at)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(actor, forKey: .actor)
     }
 
     enum CodingKeys: String, CodingKey { case from, to, at, reason, actor }
