@@ -71,8 +71,7 @@ let package = Package(
         .target(
             name: "KeywardGovernance",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardAPI",
-                .product(name: "SQLKit", package: "sql-kit"),
+                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -139,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "KeywardGovernanceTests",
             dependencies: [
-                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardAPI", "KeywardTestSupport",
+                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),

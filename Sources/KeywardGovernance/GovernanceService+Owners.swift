@@ -1,6 +1,22 @@
-import KeywardAPI
 import KeywardCore
 import KeywardStore
+
+/// A change to a registered owner (`PATCH /v1/owners/{handle}`, `keyward owners update`): nil
+/// leaves a field as it is, an empty display name or contact removes it, and `departed` stamps
+/// the departure (kept from the first time) while `active` clears it.
+public struct OwnerUpdate: Sendable, Equatable {
+    public var kind: OwnerEntry.Kind?
+    public var displayName: String?
+    public var contact: String?
+    public var status: OwnerEntry.Status?
+
+    public init(kind: OwnerEntry.Kind? = nil, displayName: String? = nil, contact: String? = nil, status: OwnerEntry.Status? = nil) {
+        self.kind = kind
+        self.displayName = displayName
+        self.contact = contact
+        self.status = status
+    }
+}
 
 /// What `owners offboard` did.
 public struct OffboardingReport: Sendable {
@@ -41,7 +57,7 @@ extension GovernanceService {
         return entry
     }
 
-    public func updateOwner(handle: String, _ update: OwnerUpdateBody, by principal: Principal) async throws -> OwnerEntry {
+    public func updateOwner(handle: String, _ update: OwnerUpdate, by principal: Principal) async throws -> OwnerEntry {
         let now = clock.now()
         let updated = try await store.governanceWrite { sql -> OwnerEntry in
             guard var entry = try await sql.owner(handle: handle) else {
@@ -66,7 +82,7 @@ extension GovernanceService {
     /// Marks an owner departed without revoking anything (their credentials become
     /// `owner-departed` findings at the next evaluation); `offboard` also revokes.
     public func depart(handle: String, by principal: Principal) async throws -> OwnerEntry {
-        try await updateOwner(handle: handle, OwnerUpdateBody(status: .departed), by: principal)
+        try await updateOwner(handle: handle, OwnerUpdate(status: .departed), by: principal)
     }
 
     /// Offboards an owner (OWASP NHI1): revokes their keyward keys through the key service,

@@ -1,12 +1,14 @@
 import Foundation
 import KeywardAPI
 import KeywardCore
+import KeywardGovernance
 import KeywardImport
 import KeywardPolicy
 import KeywardStore
 
-// The JSON shapes of KeywardAPI built from governance results, in one place so that the server
-// and the CLI's offline (`--db`) mode print exactly the same documents.
+// The JSON shapes of KeywardAPI built from governance results. KeywardGovernance answers in
+// domain types; the routes render them here, and so does the CLI's offline (`--db`) mode, so both
+// print exactly the same documents.
 
 extension ImportRunObject {
     public init(_ outcome: ImportOutcome, startedAt: Timestamp? = nil) {
@@ -44,6 +46,20 @@ extension FindingDetailObject {
         self.init(finding: finding, history: history.map {
             FindingHistoryObject(from: $0.transition.from, to: $0.transition.to, at: $0.transition.at, reason: $0.transition.reason, actor: $0.actor)
         })
+    }
+}
+
+extension EvaluationObject {
+    public init(_ summary: EvaluationSummary) {
+        self.init(policy: summary.policy, evaluatedAt: summary.evaluatedAt, items: summary.items, findings: summary.findings,
+                  opened: summary.opened, reopened: summary.reopened, resolved: summary.resolved, suppressed: summary.suppressed,
+                  stillOpen: summary.stillOpen, unchanged: summary.unchanged)
+    }
+}
+
+extension OwnerUpdate {
+    public init(_ body: OwnerUpdateBody) {
+        self.init(kind: body.kind, displayName: body.displayName, contact: body.contact, status: body.status)
     }
 }
 
