@@ -110,11 +110,24 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The measurements behind `keyward bench …`: synthetic data, timed runs, what the process
+        // used. Kept out of the product modules, which link none of it; the CLI parses and prints.
+        .target(
+            name: "KeywardBenchmarks",
+            dependencies: [
+                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardGovernance", "KeywardServer", "KeywardClient",
+                "KeywardAPI",
+                .product(name: "Logging", package: "swift-log"),
+                // The webhook benchmark's receiver and the dispatcher it runs.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
-                "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -133,7 +146,8 @@ let package = Package(
             dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
-        .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
+        // The chunked-reading test imports a report made by the benchmark's generator.
+        .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport", "KeywardBenchmarks"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
             name: "KeywardGovernanceTests",

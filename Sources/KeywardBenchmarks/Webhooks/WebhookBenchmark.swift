@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KeywardCore
+import KeywardServer
 import KeywardStore
 import Logging
 import ServiceLifecycle
@@ -103,7 +104,7 @@ public struct WebhookBenchmark: Sendable {
             }
             try await group.waitForAll()
         }
-        let writeSeconds = Self.seconds(ContinuousClock.now - writeStart)
+        let writeSeconds = (ContinuousClock.now - writeStart).seconds
 
         var configuration = WebhookConfiguration()
         configuration.pollMilliseconds = 5
@@ -117,7 +118,7 @@ public struct WebhookBenchmark: Sendable {
         while counter.accepted.load(ordering: .relaxed) < total && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(2))
         }
-        let elapsed = Self.seconds(ContinuousClock.now - start)
+        let elapsed = (ContinuousClock.now - start).seconds
         await group.triggerGracefulShutdown()
         try? await running.value
         try await store.close()
@@ -126,9 +127,5 @@ public struct WebhookBenchmark: Sendable {
         return Result(backend: databaseURL == nil ? "sqlite" : "postgres", deliveries: accepted, concurrency: concurrency, seconds: elapsed,
                       deliveriesPerSecond: Double(accepted) / elapsed, verifiedSignatures: counter.verified.load(ordering: .relaxed),
                       writeEventsSeconds: writeSeconds)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
