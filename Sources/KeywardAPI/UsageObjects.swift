@@ -118,7 +118,8 @@ public struct KeyUsageObject: Codable, Sendable, Equatable {
     public var callerOverflow: Int64
     /// Present while the key (or its predecessor) is in a rotation's grace period.
     @ExplicitNull public var rotation: RotationUsageObject?
-    /// Whether usage monitoring is on for the node that answered.
+    /// Always true since usage monitoring can no longer be switched off; kept so that clients
+    /// that read it keep working.
     public var monitoring: Bool
 
     public init(keyID: String, status: KeyStatus, hours: Int, from: Timestamp, to: Timestamp, buckets: [UsageHourObject], callers: [CallerObject],

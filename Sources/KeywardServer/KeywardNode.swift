@@ -23,8 +23,8 @@ public final class KeywardNode: Sendable {
     public let metrics: NodeMetrics
     /// Webhook queue depth and delivery counters, for metrics (KeywardServer/Webhooks).
     public let webhookStats = WebhookStats()
-    /// Per-key usage counted on the verify path; nil when usage monitoring is off.
-    public let usageRecorder: UsageRecorder?
+    /// Per-key usage counted on the verify path.
+    public let usageRecorder: UsageRecorder
     /// Anomaly detection over flushed usage (KeywardServer/Monitoring).
     public let anomalies: AnomalyMonitor
     /// The work of `POST /v1/verify`, shared by its route and its event-loop fast path.
@@ -40,7 +40,7 @@ public final class KeywardNode: Sendable {
         self.verifier = verifier
         self.clock = clock
         self.logger = logger
-        let usageRecorder = configuration.usageMonitoring ? UsageRecorder(limits: configuration.usageLimits) : nil
+        let usageRecorder = UsageRecorder(limits: configuration.usageLimits)
         let metrics = NodeMetrics()
         self.usageRecorder = usageRecorder
         self.metrics = metrics

@@ -31,9 +31,7 @@ public struct ServerConfiguration: Sendable {
     public static let defaultMaxImportBytes = 1 << 30
     /// Leak intake: GitHub's public keys, the signed-report secrets, revoke or only report (issue 6).
     public var leaks = LeakConfiguration()
-    /// Per-key usage (hourly counts, callers, guesses) and anomaly detection. Switching it off
-    /// exists only to measure its cost (`keyward bench verify --usage-monitoring`).
-    public var usageMonitoring: Bool = true
+    /// Per-key usage (hourly counts, callers, guesses) and anomaly detection.
     public var usageLimits = UsageLimits()
     public var anomalies = AnomalyThresholds()
 

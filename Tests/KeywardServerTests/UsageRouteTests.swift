@@ -182,17 +182,4 @@ struct UsageRouteTests {
             #expect(guessing["subject_id"] as? String == "203.0.113.9")
         }
     }
-
-    @Test("with monitoring off nothing is recorded and the usage answer says so")
-    func monitoringOff() async throws {
-        try await ServerFixture.withRouter(configure: { $0.usageMonitoring = false }) { fixture, client in
-            let (id, key) = try await client.issue(fixture.admin, #"{"name":"k","owner":"alice"}"#)
-            #expect(try await client.verify(fixture.admin, key)["valid"] as? Bool == true)
-            await fixture.node.flushUsage()
-            let usage = try await client.call(.get, "/v1/keys/\(id)/usage", token: fixture.admin).decode(KeyUsageObject.self)
-            #expect(!usage.monitoring && usage.buckets.isEmpty && usage.callers.isEmpty)
-            // The key's own last-used and count are kept either way.
-            #expect(try await client.call(.get, "/v1/keys/\(id)", token: fixture.admin).json["use_count"] as? Int == 1)
-        }
-    }
 }

@@ -21,7 +21,7 @@ extension KeywardNode {
         let rotation = try await rotationUsage(of: record, now: now, quietSeconds: quietSeconds ?? configuration.anomalies.rotationQuietSeconds)
         return KeyUsageObject(keyID: id.description, status: record.status(at: now), hours: hours, from: from, to: now,
                               buckets: Self.buckets(usage.hourly), callers: usage.callers.map(Self.callerObject), moreCallers: usage.moreCallers,
-                              callerOverflow: usage.callerOverflow, rotation: rotation, monitoring: usageRecorder != nil)
+                              callerOverflow: usage.callerOverflow, rotation: rotation, monitoring: true)
     }
 
     /// The rotation `record` takes part in while its grace runs (as the old key or the new one).

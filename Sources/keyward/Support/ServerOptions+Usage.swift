@@ -5,19 +5,11 @@ import KeywardServer
 
 extension ServerOptions {
     /// The usage-monitoring settings a configuration file may carry.
-    static let usageFileKeys: Set<String> = ["usage_monitoring", "anomalies"]
+    static let usageFileKeys: Set<String> = ["anomalies"]
 
-    /// `usage_monitoring` (`KEYWARD_USAGE_MONITORING`: on or off; on by default — off exists to
-    /// measure its cost) and the `anomalies:` mapping of the file (every key of
-    /// ``AnomalyThresholds``; docs/ARCHITECTURE.md, "Usage monitoring").
-    func resolveUsage(into configuration: inout ServerConfiguration, file: [String: Any], pick: (String?, String, String) -> String?) throws {
-        if let text = pick(nil, "KEYWARD_USAGE_MONITORING", "usage_monitoring") {
-            switch text.lowercased() {
-            case "on", "true", "1", "yes": configuration.usageMonitoring = true
-            case "off", "false", "0", "no": configuration.usageMonitoring = false
-            default: throw ValidationError("usage_monitoring (KEYWARD_USAGE_MONITORING) must be on or off, got \(text)")
-            }
-        }
+    /// The `anomalies:` mapping of the file (every key of ``AnomalyThresholds``;
+    /// docs/ARCHITECTURE.md, "Usage monitoring").
+    func resolveUsage(into configuration: inout ServerConfiguration, file: [String: Any]) throws {
         guard let anomalies = file["anomalies"] else { return }
         guard let mapping = anomalies as? [String: Any], JSONSerialization.isValidJSONObject(mapping) else {
             throw ValidationError("anomalies must be a mapping of thresholds (learning_period_seconds, spike_factor, …)")

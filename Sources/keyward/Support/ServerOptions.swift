@@ -27,7 +27,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds between scheduled policy evaluations (env KEYWARD_EVALUATION_INTERVAL; default 3600).")
     var evaluationInterval: Int?
 
-    @Option(name: .long, help: "YAML file with any of: db, host, port, prefix, environments, max_body_bytes, usage_flush_ms, policy, evaluation_interval, evaluation_debounce_ms, max_import_bytes, usage_monitoring, anomalies (env KEYWARD_CONFIG).")
+    @Option(name: .long, help: "YAML file with any of: db, host, port, prefix, environments, max_body_bytes, usage_flush_ms, policy, evaluation_interval, evaluation_debounce_ms, max_import_bytes, anomalies (env KEYWARD_CONFIG).")
     var config: String?
 
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
@@ -80,7 +80,7 @@ struct ServerOptions: ParsableArguments {
         }
         try resolveGovernance(into: &configuration, file: file, pick: pick)
         try resolveWebhooks(into: &configuration, pick: pick)
-        try resolveUsage(into: &configuration, file: file, pick: pick)
+        try resolveUsage(into: &configuration, file: file)
         return configuration
     }
 }
