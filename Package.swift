@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance", "KeywardTestSupport",
+                "KeywardServer", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
