@@ -53,34 +53,4 @@ public struct AcknowledgeBody: Codable, Sendable {
 }
 
 /// What one evaluation changed (`POST /v1/findings/evaluate`).
-public struct EvaluationObject: Codable, Sendable, Equatable {
-    public var policy: String
-    public var evaluatedAt: Timestamp
-    public var items: Int
-    public var findings: Int
-    public var opened: Int
-    public var reopened: Int
-    public var resolved: Int
-    public var suppressed: Int
-    public var stillOpen: Int
-    public var unchanged: Int
-
-    public init(policy: String, evaluatedAt: Timestamp, items: Int, findings: Int, opened: Int, reopened: Int, resolved: Int,
-                suppressed: Int, stillOpen: Int, unchanged: Int) {
-        self.policy = policy
-        self.evaluatedAt = evaluatedAt
-        self.items = items
-        self.findings = findings
-        self.opened = opened
-        self.reopened = reopened
-        self.resolved = resolved
-        self.suppressed = suppressed
-        self.stillOpen = stillOpen
-        self.unchanged = unchanged
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case policy, items, findings, opened, reopened, resolved, suppressed, unchanged
-        case evaluatedAt = "evaluated_at", stillOpen = "still_open"
-    }
-}
+public typealias EvaluationObject = EvaluationSummary

@@ -1,23 +1,6 @@
 import KeywardCore
 import KeywardStore
 
-/// A change to a registered owner (`PATCH /v1/owners/{handle}`, `keyward owners update`): nil
-/// leaves a field as it is, an empty display name or contact removes it, and `departed` stamps
-/// the departure (kept from the first time) while `active` clears it.
-public struct OwnerUpdate: Sendable, Equatable {
-    public var kind: OwnerEntry.Kind?
-    public var displayName: String?
-    public var contact: String?
-    public var status: OwnerEntry.Status?
-
-    public init(kind: OwnerEntry.Kind? = nil, displayName: String? = nil, contact: String? = nil, status: OwnerEntry.Status? = nil) {
-        self.kind = kind
-        self.displayName = displayName
-        self.contact = contact
-        self.status = status
-    }
-}
-
 /// What `owners offboard` did.
 public struct OffboardingReport: Sendable {
     public var owner: OwnerEntry

@@ -49,20 +49,6 @@ extension FindingDetailObject {
     }
 }
 
-extension EvaluationObject {
-    public init(_ summary: EvaluationSummary) {
-        self.init(policy: summary.policy, evaluatedAt: summary.evaluatedAt, items: summary.items, findings: summary.findings,
-                  opened: summary.opened, reopened: summary.reopened, resolved: summary.resolved, suppressed: summary.suppressed,
-                  stillOpen: summary.stillOpen, unchanged: summary.unchanged)
-    }
-}
-
-extension OwnerUpdate {
-    public init(_ body: OwnerUpdateBody) {
-        self.init(kind: body.kind, displayName: body.displayName, contact: body.contact, status: body.status)
-    }
-}
-
 extension OffboardResultObject {
     public init(_ report: OffboardingReport) {
         self.init(owner: report.owner, revokedKeys: report.revokedKeys.map(\.id.description), findings: report.findings,

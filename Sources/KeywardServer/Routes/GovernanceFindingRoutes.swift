@@ -37,7 +37,7 @@ enum FindingRoutes {
             },
             // Runs an evaluation now instead of waiting for the next change or the schedule.
             APIRoute(.post, "/v1/findings/evaluate", scope: "keyward:write") { _, _, credential in
-                try JSONBody.response(EvaluationObject(try await governance.evaluate(actor: credential!.principal.id)))
+                try JSONBody.response(try await governance.evaluate(actor: credential!.principal.id))
             },
         ]
     }

@@ -25,7 +25,7 @@ enum OwnerRoutes {
                 let handle = try context.textParameter("handle")
                 let body = try await JSONBody.decode(OwnerUpdateBody.self, from: request, context: context,
                                                      allowed: ["kind", "display_name", "contact", "status"])
-                return try JSONBody.response(try await governance.updateOwner(handle: handle, OwnerUpdate(body), by: credential!.principal))
+                return try JSONBody.response(try await governance.updateOwner(handle: handle, body, by: credential!.principal))
             },
             APIRoute(.post, "/v1/owners/{handle}/depart", scope: "keyward:write") { _, context, credential in
                 try JSONBody.response(try await governance.depart(handle: try context.textParameter("handle"), by: credential!.principal))

@@ -1,8 +1,7 @@
-import KeywardCore
-
-/// What one evaluation did to the stored findings (``GovernanceService/evaluate(actor:)``):
-/// counts by outcome, policy findings and review findings together.
-public struct EvaluationSummary: Sendable, Equatable {
+/// What one evaluation did to the stored findings (KeywardGovernance's `evaluate`): counts by
+/// outcome, policy findings and review findings together. Its JSON is the answer of
+/// `POST /v1/findings/evaluate` (KeywardAPI's `EvaluationObject`).
+public struct EvaluationSummary: Sendable, Equatable, Codable {
     /// The name of the policy in force.
     public var policy: String
     public var evaluatedAt: Timestamp
@@ -29,5 +28,10 @@ public struct EvaluationSummary: Sendable, Equatable {
         self.suppressed = suppressed
         self.stillOpen = stillOpen
         self.unchanged = unchanged
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case policy, items, findings, opened, reopened, resolved, suppressed, unchanged
+        case evaluatedAt = "evaluated_at", stillOpen = "still_open"
     }
 }
