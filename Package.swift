@@ -71,8 +71,7 @@ let package = Package(
         .target(
             name: "KeywardGovernance",
             dependencies: [
-                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardAPI",
-                .product(name: "SQLKit", package: "sql-kit"),
+                "KeywardCore", "KeywardStore", "KeywardImport", "KeywardPolicy",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -124,11 +123,24 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The measurements behind `keyward bench …`: synthetic data, timed runs, what the process
+        // used. Kept out of the product modules, which link none of it; the CLI parses and prints.
+        .target(
+            name: "KeywardBenchmarks",
+            dependencies: [
+                "KeywardCore", "KeywardSettings", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardGovernance", "KeywardServer", "KeywardClient",
+                "KeywardAPI",
+                .product(name: "Logging", package: "swift-log"),
+                // The webhook benchmark's receiver and the dispatcher it runs.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
-                "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -142,24 +154,26 @@ let package = Package(
         ),
         .testTarget(name: "KeywardCoreTests", dependencies: ["KeywardCore"]),
         .testTarget(name: "KeywardSettingsTests", dependencies: ["KeywardSettings", "KeywardCore"]),
+        .testTarget(name: "KeywardAPITests", dependencies: ["KeywardAPI", "KeywardCore"]),
         .testTarget(
             name: "KeywardStoreTests",
             dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
         .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
-        .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport"]),
+        // The chunked-reading test imports a report made by the benchmark's generator.
+        .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport", "KeywardBenchmarks"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
             name: "KeywardGovernanceTests",
             dependencies: [
-                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardAPI", "KeywardTestSupport",
+                "KeywardGovernance", "KeywardStore", "KeywardImport", "KeywardPolicy", "KeywardCore", "KeywardTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(
             name: "KeywardServerTests",
             dependencies: [
-                "KeywardServer", "KeywardSettings", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardGovernance", "KeywardTestSupport",
+                "KeywardServer", "KeywardSettings", "KeywardStore", "KeywardClient", "KeywardAPI", "KeywardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,10 +4,8 @@
 #   issuing 10,000 keys through the API and revoking them all by owner.
 # Usage: benchmarks/http-verify.sh [SECONDS_PER_RUN] [RUNS]
 # Needs wrk (apt-get install wrk). Builds a release binary in .build-release.
-# benchmarks/http-verify.sh --usage-monitoring [SECONDS] [RUNS]: verify throughput with usage monitoring on versus off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${1:-}" = "--usage-monitoring" ]; then shift; exec benchmarks/http-usage.sh "$@"; fi
 seconds=${1:-10}
 runs=${2:-3}
 port=${KEYWARD_BENCH_PORT:-18080}

@@ -11,24 +11,25 @@ public struct KeyObject: Codable, Sendable, Equatable {
     public var scopes: [String]
     public var status: KeyStatus
     public var createdAt: Timestamp
-    public var expiresAt: Timestamp?
-    public var lastUsedAt: Timestamp?
-    public var revokedAt: Timestamp?
+    @ExplicitNull public var expiresAt: Timestamp?
+    @ExplicitNull public var lastUsedAt: Timestamp?
+    @ExplicitNull public var revokedAt: Timestamp?
     public var meta: [String: JSONValue]
     public var useCount: Int64
-    public var revokeReason: String?
-    public var rotatedFrom: String?
-    public var rotatedTo: String?
-    public var rateLimit: RateLimitPolicy?
+    @ExplicitNull public var revokeReason: String?
+    @ExplicitNull public var rotatedFrom: String?
+    @ExplicitNull public var rotatedTo: String?
+    @ExplicitNull public var rateLimit: RateLimitPolicy?
     public var allowedCIDRs: [CIDR]
     public var updatedAt: Timestamp
 
     enum CodingKeys: String, CodingKey {
-        case id, name, owner, prefix, start, environment, scopes, status, meta
+        case id, name, owner, prefix, start, environment, scopes, status
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case lastUsedAt = "last_used_at"
         case revokedAt = "revoked_at"
+        case meta
         case useCount = "use_count"
         case revokeReason = "revoke_reason"
         case rotatedFrom = "rotated_from"
@@ -36,31 +37,6 @@ public struct KeyObject: Codable, Sendable, Equatable {
         case rateLimit = "rate_limit"
         case allowedCIDRs = "allowed_cidrs"
         case updatedAt = "updated_at"
-    }
-
-    /// Encodes absent optionals as `null` so every fixed field is always present.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(prefix, forKey: .prefix)
-        try container.encode(start, forKey: .start)
-        try container.encode(environment, forKey: .environment)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(status, forKey: .status)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
-        try container.encode(revokedAt, forKey: .revokedAt)
-        try container.encode(meta, forKey: .meta)
-        try container.encode(useCount, forKey: .useCount)
-        try container.encode(revokeReason, forKey: .revokeReason)
-        try container.encode(rotatedFrom, forKey: .rotatedFrom)
-        try container.encode(rotatedTo, forKey: .rotatedTo)
-        try container.encode(rateLimit, forKey: .rateLimit)
-        try container.encode(allowedCIDRs, forKey: .allowedCIDRs)
-        try container.encode(updatedAt, forKey: .updatedAt)
     }
 
     public init(_ record: KeyRecord, now: Timestamp, pendingUses: Int64 = 0, pendingLastUsed: Timestamp? = nil) {
@@ -96,7 +72,7 @@ public struct IssuedKeyObject: Codable, Sendable {
     public struct Replaced: Codable, Sendable, Equatable {
         public var id: String
         public var status: KeyStatus
-        public var expiresAt: Timestamp?
+        @ExplicitNull public var expiresAt: Timestamp?
 
         enum CodingKeys: String, CodingKey {
             case id, status
@@ -107,13 +83,6 @@ public struct IssuedKeyObject: Codable, Sendable {
             self.id = id
             self.status = status
             self.expiresAt = expiresAt
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(status, forKey: .status)
-            try container.encode(expiresAt, forKey: .expiresAt)
         }
     }
 
@@ -142,7 +111,7 @@ public struct IssuedKeyObject: Codable, Sendable {
 
 public struct KeyListObject: Codable, Sendable {
     public var keys: [KeyObject]
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
 
     public init(keys: [KeyObject], nextCursor: String?) {
         self.keys = keys
@@ -152,12 +121,6 @@ public struct KeyListObject: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case keys
         case nextCursor = "next_cursor"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(keys, forKey: .keys)
-        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }
 

@@ -4,7 +4,7 @@ import KeywardCore
 public struct ImportRejectionObject: Codable, Sendable, Equatable {
     public var file: String
     public var line: Int
-    public var field: String?
+    @ExplicitNull public var field: String?
     public var reason: String
 
     public init(file: String, line: Int, field: String?, reason: String) {
@@ -12,14 +12,6 @@ public struct ImportRejectionObject: Codable, Sendable, Equatable {
         self.line = line
         self.field = field
         self.reason = reason
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(file, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(field, forKey: .field)
-        try container.encode(reason, forKey: .reason)
     }
 
     enum CodingKeys: String, CodingKey { case file, line, field, reason }

@@ -6,33 +6,33 @@ import KeywardCore
 public struct InventoryEntryObject: Codable, Sendable, Equatable {
     public var source: String
     public var id: String
-    public var naturalKey: String?
+    @ExplicitNull public var naturalKey: String?
     public var provider: InventoryProvider
     public var kind: CredentialKind
-    public var externalID: String?
-    public var identity: String?
-    public var account: String?
-    public var name: String?
-    public var owner: String?
-    public var purpose: String?
-    public var system: String?
+    @ExplicitNull public var externalID: String?
+    @ExplicitNull public var identity: String?
+    @ExplicitNull public var account: String?
+    @ExplicitNull public var name: String?
+    @ExplicitNull public var owner: String?
+    @ExplicitNull public var purpose: String?
+    @ExplicitNull public var system: String?
     public var environments: [String]
     public var scopes: [String]
     /// Resolved against the clock: a credential past its expiry reads `expired`.
     public var status: InventoryStatus
-    public var createdAt: Timestamp?
-    public var lastRotatedAt: Timestamp?
-    public var lastUsedAt: Timestamp?
-    public var lastUsedService: String?
-    public var lastUsedRegion: String?
-    public var expiresAt: Timestamp?
-    public var reviewedAt: Timestamp?
+    @ExplicitNull public var createdAt: Timestamp?
+    @ExplicitNull public var lastRotatedAt: Timestamp?
+    @ExplicitNull public var lastUsedAt: Timestamp?
+    @ExplicitNull public var lastUsedService: String?
+    @ExplicitNull public var lastUsedRegion: String?
+    @ExplicitNull public var expiresAt: Timestamp?
+    @ExplicitNull public var reviewedAt: Timestamp?
     public var sources: [String]
     public var tags: [String: String]
     public var attributes: [String: String]
-    public var firstSeenAt: Timestamp?
-    public var lastSeenAt: Timestamp?
-    public var disappearedAt: Timestamp?
+    @ExplicitNull public var firstSeenAt: Timestamp?
+    @ExplicitNull public var lastSeenAt: Timestamp?
+    @ExplicitNull public var disappearedAt: Timestamp?
 
     enum CodingKeys: String, CodingKey {
         case source, id, naturalKey = "natural_key", provider, kind, externalID = "external_id", identity, account, name, owner
@@ -105,43 +105,11 @@ public struct InventoryEntryObject: Codable, Sendable, Equatable {
         lastSeenAt = record.lastSeenAt
         disappearedAt = record.disappearedAt
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(source, forKey: .source)
-        try container.encode(id, forKey: .id)
-        try container.encode(naturalKey, forKey: .naturalKey)
-        try container.encode(provider, forKey: .provider)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(externalID, forKey: .externalID)
-        try container.encode(identity, forKey: .identity)
-        try container.encode(account, forKey: .account)
-        try container.encode(name, forKey: .name)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(purpose, forKey: .purpose)
-        try container.encode(system, forKey: .system)
-        try container.encode(environments, forKey: .environments)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encode(status, forKey: .status)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(lastRotatedAt, forKey: .lastRotatedAt)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
-        try container.encode(lastUsedService, forKey: .lastUsedService)
-        try container.encode(lastUsedRegion, forKey: .lastUsedRegion)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(reviewedAt, forKey: .reviewedAt)
-        try container.encode(sources, forKey: .sources)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(attributes, forKey: .attributes)
-        try container.encode(firstSeenAt, forKey: .firstSeenAt)
-        try container.encode(lastSeenAt, forKey: .lastSeenAt)
-        try container.encode(disappearedAt, forKey: .disappearedAt)
-    }
 }
 
 public struct InventoryListObject: Codable, Sendable {
     public var items: [InventoryEntryObject]
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
 
     public init(items: [InventoryEntryObject], nextCursor: String?) {
         self.items = items
@@ -150,11 +118,5 @@ public struct InventoryListObject: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case items, nextCursor = "next_cursor"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }

@@ -28,23 +28,7 @@ public struct OwnerCreateBody: Codable, Sendable {
 }
 
 /// `PATCH /v1/owners/{handle}`: members present change, absent ones stay; `""` clears a text.
-public struct OwnerUpdateBody: Codable, Sendable {
-    public var kind: OwnerEntry.Kind?
-    public var displayName: String?
-    public var contact: String?
-    public var status: OwnerEntry.Status?
-
-    public init(kind: OwnerEntry.Kind? = nil, displayName: String? = nil, contact: String? = nil, status: OwnerEntry.Status? = nil) {
-        self.kind = kind
-        self.displayName = displayName
-        self.contact = contact
-        self.status = status
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case kind, displayName = "display_name", contact, status
-    }
-}
+public typealias OwnerUpdateBody = OwnerUpdate
 
 /// `POST /v1/owners/{handle}/offboard`.
 public struct OffboardBody: Codable, Sendable {

@@ -74,7 +74,7 @@ public struct ReviewSummaryObject: Codable, Sendable, Equatable {
     public var startedBy: String
     public var startedAt: Timestamp
     public var dueAt: Timestamp
-    public var closedAt: Timestamp?
+    @ExplicitNull public var closedAt: Timestamp?
     public var total: Int
     public var kept: Int
     public var revoked: Int
@@ -102,27 +102,10 @@ public struct ReviewSummaryObject: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, scope, status, total, kept, revoked, unanswered, overdue
+        case id, name, scope, status
         case startedBy = "started_by", startedAt = "started_at", dueAt = "due_at", closedAt = "closed_at"
-        case revocationsPending = "revocations_pending"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(scope, forKey: .scope)
-        try container.encode(status, forKey: .status)
-        try container.encode(startedBy, forKey: .startedBy)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(dueAt, forKey: .dueAt)
-        try container.encode(closedAt, forKey: .closedAt)
-        try container.encode(total, forKey: .total)
-        try container.encode(kept, forKey: .kept)
-        try container.encode(revoked, forKey: .revoked)
-        try container.encode(unanswered, forKey: .unanswered)
-        try container.encode(revocationsPending, forKey: .revocationsPending)
-        try container.encode(overdue, forKey: .overdue)
+        case total, kept, revoked, unanswered
+        case revocationsPending = "revocations_pending", overdue
     }
 }
 

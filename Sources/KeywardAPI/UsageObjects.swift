@@ -17,11 +17,11 @@ public struct UsageHourObject: Codable, Sendable, Equatable {
 /// label or User-Agent, the environment it stated, when it was first and last seen, how often.
 public struct CallerObject: Codable, Sendable, Equatable {
     public var id: String
-    public var address: String?
-    public var network: String?
-    public var label: String?
-    public var userAgent: String?
-    public var environment: String?
+    @ExplicitNull public var address: String?
+    @ExplicitNull public var network: String?
+    @ExplicitNull public var label: String?
+    @ExplicitNull public var userAgent: String?
+    @ExplicitNull public var environment: String?
     public var firstSeen: Timestamp
     public var lastSeen: Timestamp
     public var count: Int64
@@ -48,20 +48,6 @@ public struct CallerObject: Codable, Sendable, Equatable {
         case id, address, network, label, userAgent = "user_agent", environment, firstSeen = "first_seen", lastSeen = "last_seen", count
         case validCount = "valid_count"
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(address, forKey: .address)
-        try container.encode(network, forKey: .network)
-        try container.encode(label, forKey: .label)
-        try container.encode(userAgent, forKey: .userAgent)
-        try container.encode(environment, forKey: .environment)
-        try container.encode(firstSeen, forKey: .firstSeen)
-        try container.encode(lastSeen, forKey: .lastSeen)
-        try container.encode(count, forKey: .count)
-        try container.encode(validCount, forKey: .validCount)
-    }
 }
 
 /// A rotation's grace period seen through usage: who still presents the old key, and whether
@@ -73,17 +59,17 @@ public struct RotationUsageObject: Codable, Sendable, Equatable {
     /// When the successor was issued.
     public var startedAt: Timestamp
     /// When the old key stops being valid on its own.
-    public var graceEndsAt: Timestamp?
+    @ExplicitNull public var graceEndsAt: Timestamp?
     /// Callers of the old key seen since the rotation started: they have not switched yet.
     public var notYetSwitched: [CallerObject]
     /// Callers of the new key since the rotation started.
     public var switched: [CallerObject]
-    public var lastOldKeyUse: Timestamp?
+    @ExplicitNull public var lastOldKeyUse: Timestamp?
     /// How long the old key must be unused before the grace may end early.
     public var quietSeconds: Int64
     public var safeToEnd: Bool
     /// When it becomes safe if the old key is not used again (nil once safe, or once over).
-    public var safeAt: Timestamp?
+    @ExplicitNull public var safeAt: Timestamp?
     public var advice: String
     /// The command that ends the grace now.
     public var endCommand: String
@@ -111,23 +97,6 @@ public struct RotationUsageObject: Codable, Sendable, Equatable {
         case graceEndsAt = "grace_ends_at", notYetSwitched = "not_yet_switched", switched, lastOldKeyUse = "last_old_key_use"
         case quietSeconds = "quiet_seconds", safeToEnd = "safe_to_end", safeAt = "safe_at", advice, endCommand = "end_command"
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(oldKeyID, forKey: .oldKeyID)
-        try container.encode(newKeyID, forKey: .newKeyID)
-        try container.encode(oldKeyStatus, forKey: .oldKeyStatus)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(graceEndsAt, forKey: .graceEndsAt)
-        try container.encode(notYetSwitched, forKey: .notYetSwitched)
-        try container.encode(switched, forKey: .switched)
-        try container.encode(lastOldKeyUse, forKey: .lastOldKeyUse)
-        try container.encode(quietSeconds, forKey: .quietSeconds)
-        try container.encode(safeToEnd, forKey: .safeToEnd)
-        try container.encode(safeAt, forKey: .safeAt)
-        try container.encode(advice, forKey: .advice)
-        try container.encode(endCommand, forKey: .endCommand)
-    }
 }
 
 /// `GET /v1/keys/{id}/usage?hours=N`.
@@ -148,8 +117,9 @@ public struct KeyUsageObject: Codable, Sendable, Equatable {
     /// Verifications whose caller was not kept (per-key caller tables full).
     public var callerOverflow: Int64
     /// Present while the key (or its predecessor) is in a rotation's grace period.
-    public var rotation: RotationUsageObject?
-    /// Whether usage monitoring is on for the node that answered.
+    @ExplicitNull public var rotation: RotationUsageObject?
+    /// Always true since usage monitoring can no longer be switched off; kept so that clients
+    /// that read it keep working.
     public var monitoring: Bool
 
     public init(keyID: String, status: KeyStatus, hours: Int, from: Timestamp, to: Timestamp, buckets: [UsageHourObject], callers: [CallerObject],
@@ -172,22 +142,6 @@ public struct KeyUsageObject: Codable, Sendable, Equatable {
         case keyID = "key_id", status, hours, from, to, buckets, totals, callers, moreCallers = "more_callers"
         case callerOverflow = "caller_overflow", rotation, monitoring
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(keyID, forKey: .keyID)
-        try container.encode(status, forKey: .status)
-        try container.encode(hours, forKey: .hours)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(buckets, forKey: .buckets)
-        try container.encode(totals, forKey: .totals)
-        try container.encode(callers, forKey: .callers)
-        try container.encode(moreCallers, forKey: .moreCallers)
-        try container.encode(callerOverflow, forKey: .callerOverflow)
-        try container.encode(rotation, forKey: .rotation)
-        try container.encode(monitoring, forKey: .monitoring)
-    }
 }
 
 /// `GET /v1/keys/{id}/blast-radius`: what revoking a key would break, without revoking it.
@@ -196,8 +150,8 @@ public struct BlastRadiusObject: Codable, Sendable, Equatable {
         public var handle: String
         /// False when the owner is not in the registry.
         public var registered: Bool
-        public var status: OwnerEntry.Status?
-        public var departedAt: Timestamp?
+        @ExplicitNull public var status: OwnerEntry.Status?
+        @ExplicitNull public var departedAt: Timestamp?
         /// The owner's other keys that are still live (an offboarding revokes them too).
         public var otherLiveKeys: Int
 
@@ -211,15 +165,6 @@ public struct BlastRadiusObject: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case handle, registered, status, departedAt = "departed_at", otherLiveKeys = "other_live_keys"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(handle, forKey: .handle)
-            try container.encode(registered, forKey: .registered)
-            try container.encode(status, forKey: .status)
-            try container.encode(departedAt, forKey: .departedAt)
-            try container.encode(otherLiveKeys, forKey: .otherLiveKeys)
         }
     }
 
@@ -244,7 +189,7 @@ public struct BlastRadiusObject: Codable, Sendable, Equatable {
     /// Verifications in the period, and of those VALID.
     public var verifications: Int64
     public var validVerifications: Int64
-    public var rotation: RotationUsageObject?
+    @ExplicitNull public var rotation: RotationUsageObject?
     public var openFindings: [Finding]
     public var commands: Commands
 
@@ -265,19 +210,5 @@ public struct BlastRadiusObject: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case key, owner, days, callers, moreCallers = "more_callers", verifications, validVerifications = "valid_verifications"
         case rotation, openFindings = "open_findings", commands
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(key, forKey: .key)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(days, forKey: .days)
-        try container.encode(callers, forKey: .callers)
-        try container.encode(moreCallers, forKey: .moreCallers)
-        try container.encode(verifications, forKey: .verifications)
-        try container.encode(validVerifications, forKey: .validVerifications)
-        try container.encode(rotation, forKey: .rotation)
-        try container.encode(openFindings, forKey: .openFindings)
-        try container.encode(commands, forKey: .commands)
     }
 }

@@ -58,7 +58,7 @@ public struct WebhookList: Codable, Sendable {
 /// `GET /v1/webhooks/{id}/deliveries`, newest first; `next_cursor` pages on.
 public struct WebhookDeliveryList: Codable, Sendable {
     public var deliveries: [WebhookDelivery]
-    public var nextCursor: String?
+    @ExplicitNull public var nextCursor: String?
 
     public init(deliveries: [WebhookDelivery], nextCursor: String?) {
         self.deliveries = deliveries
@@ -68,11 +68,5 @@ public struct WebhookDeliveryList: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case deliveries
         case nextCursor = "next_cursor"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(deliveries, forKey: .deliveries)
-        try container.encode(nextCursor, forKey: .nextCursor)
     }
 }

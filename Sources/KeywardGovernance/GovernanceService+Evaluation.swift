@@ -1,5 +1,4 @@
 import Foundation
-import KeywardAPI
 import KeywardCore
 import KeywardPolicy
 import KeywardStore
@@ -14,7 +13,7 @@ extension GovernanceService {
     /// external revocations still pending) are refreshed in the same transaction. Writes an audit
     /// event when a finding opened, reopened or resolved.
     @discardableResult
-    public func evaluate(actor: String = "policy") async throws -> EvaluationObject {
+    public func evaluate(actor: String = "policy") async throws -> EvaluationSummary {
         try await serial.withLock {
             let now = clock.now()
             let loaded = policy
@@ -31,7 +30,7 @@ extension GovernanceService {
                 try await sql.setSetting(Self.checksSetting, String(decoding: checks, as: UTF8.self))
                 try await sql.setSetting(Self.evaluatedAtSetting, now.iso8601)
                 let review = try await Self.refreshReviewFindings(sql, now: now, actor: actor)
-                let summary = EvaluationObject(
+                let summary = EvaluationSummary(
                     policy: loaded.policy.name, evaluatedAt: now, items: items.count, findings: evaluation.findings.count + review.evaluated,
                     opened: reconciled.opened + review.result.opened, reopened: reconciled.reopened + review.result.reopened,
                     resolved: reconciled.resolved + review.result.resolved, suppressed: reconciled.suppressed + review.result.suppressed,
@@ -44,7 +43,7 @@ extension GovernanceService {
         }
     }
 
-    static func evaluatedEvent(_ summary: EvaluationObject, actor: String, sha256: String) -> AuditDraft {
+    static func evaluatedEvent(_ summary: EvaluationSummary, actor: String, sha256: String) -> AuditDraft {
         AuditDraft(actor: actor, action: "findings.evaluated", subjectKind: "policy", subjectID: summary.policy, details: [
             "policy_sha256": .string(sha256), "items": .number(Double(summary.items)), "opened": .number(Double(summary.opened)),
             "reopened": .number(Double(summary.reopened)), "resolved": .number(Double(summary.resolved)),

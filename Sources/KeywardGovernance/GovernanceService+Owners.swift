@@ -1,4 +1,3 @@
-import KeywardAPI
 import KeywardCore
 import KeywardStore
 
@@ -41,7 +40,7 @@ extension GovernanceService {
         return entry
     }
 
-    public func updateOwner(handle: String, _ update: OwnerUpdateBody, by principal: Principal) async throws -> OwnerEntry {
+    public func updateOwner(handle: String, _ update: OwnerUpdate, by principal: Principal) async throws -> OwnerEntry {
         let now = clock.now()
         let updated = try await store.governanceWrite { sql -> OwnerEntry in
             guard var entry = try await sql.owner(handle: handle) else {
@@ -66,7 +65,7 @@ extension GovernanceService {
     /// Marks an owner departed without revoking anything (their credentials become
     /// `owner-departed` findings at the next evaluation); `offboard` also revokes.
     public func depart(handle: String, by principal: Principal) async throws -> OwnerEntry {
-        try await updateOwner(handle: handle, OwnerUpdateBody(status: .departed), by: principal)
+        try await updateOwner(handle: handle, OwnerUpdate(status: .departed), by: principal)
     }
 
     /// Offboards an owner (OWASP NHI1): revokes their keyward keys through the key service,

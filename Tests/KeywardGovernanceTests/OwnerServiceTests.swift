@@ -1,4 +1,3 @@
-import KeywardAPI
 import KeywardCore
 import KeywardGovernance
 import KeywardStore
@@ -15,12 +14,12 @@ struct OwnerServiceTests {
             await #expect(throws: KeywardError.conflict("owner \"team-pay\" is already registered; update it instead")) {
                 try await service.addOwner(OwnerEntry(handle: "Team-Pay", kind: .team), by: fixture.admin)
             }
-            let renamed = try await service.updateOwner(handle: "TEAM-PAY", OwnerUpdateBody(displayName: "Payments", contact: ""), by: fixture.admin)
+            let renamed = try await service.updateOwner(handle: "TEAM-PAY", OwnerUpdate(displayName: "Payments", contact: ""), by: fixture.admin)
             #expect(renamed.displayName == "Payments" && renamed.contact == nil)
             let gone = try await service.depart(handle: "team-pay", by: fixture.admin)
             #expect(gone.status == .departed && gone.departedAt == GovernanceFixture.start)
             #expect(try await service.owners(status: .active).isEmpty)
-            let back = try await service.updateOwner(handle: "team-pay", OwnerUpdateBody(status: .active), by: fixture.admin)
+            let back = try await service.updateOwner(handle: "team-pay", OwnerUpdate(status: .active), by: fixture.admin)
             #expect(back.status == .active && back.departedAt == nil)
             await #expect(throws: KeywardError.self) { try await service.owner(handle: "nobody") }
             await #expect(throws: KeywardError.self) { try await service.addOwner(OwnerEntry(handle: "", kind: .team), by: fixture.admin) }

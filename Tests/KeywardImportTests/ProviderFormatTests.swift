@@ -1,5 +1,6 @@
 import Testing
 import KeywardCore
+import KeywardBenchmarks
 @testable import KeywardImport
 
 @Suite struct ProviderFormatTests {

@@ -128,6 +128,36 @@ struct KeyStoreTests {
         }
     }
 
+    @Test("a transaction that throws is rolled back and ends, so the connection serves the next one", arguments: TestDatabase.available)
+    func transactionEnds(kind: TestDatabase) async throws {
+        try await StoreFixture.with(kind) { fixture in
+            let backend = fixture.store.backend
+            for _ in 0..<2 {
+                await #expect(throws: Boom.self) {
+                    try await backend.read { db -> Void in
+                        _ = try await db.raw("SELECT COUNT(*) AS n FROM settings").all()
+                        throw Boom()
+                    }
+                }
+                await #expect(throws: Boom.self) {
+                    try await backend.write { db -> Void in
+                        try await db.raw("INSERT INTO settings (name, value) VALUES ('x', 'y')").run()
+                        throw Boom()
+                    }
+                }
+            }
+            let written = try await backend.write { db -> String in
+                try await db.raw("INSERT INTO settings (name, value) VALUES ('x', 'z')").run()
+                return "done"
+            }
+            #expect(written == "done")
+            let value = try await backend.read { db in
+                try await db.raw("SELECT value FROM settings WHERE name = 'x'").first()?.decode(column: "value", as: String.self)
+            }
+            #expect(value == "z")
+        }
+    }
+
     @Test("tampering is found at the first bad event", arguments: [
         ("UPDATE audit_events SET details = '{\"name\":\"x\"}' WHERE seq = 3", Int64(3)),
         ("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2", 2),

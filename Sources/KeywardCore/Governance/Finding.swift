@@ -15,8 +15,8 @@ public struct Finding: Sendable, Equatable, Codable {
     public var state: FindingState
     public var openedAt: Timestamp
     /// The exception that suppresses this finding, while it does.
-    public var exception: String?
-    public var resolvedAt: Timestamp?
+    @ExplicitNull public var exception: String?
+    @ExplicitNull public var resolvedAt: Timestamp?
 
     public init(
         rule: String, severity: FindingSeverity, subject: FindingSubject, message: String, remediation: String,
@@ -45,20 +45,5 @@ public struct Finding: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, rule, severity, subject, message, remediation, frameworks, state
         case openedAt = "opened_at", exception, resolvedAt = "resolved_at"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(rule, forKey: .rule)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(subject, forKey: .subject)
-        try container.encode(message, forKey: .message)
-        try container.encode(remediation, forKey: .remediation)
-        try container.encode(frameworks, forKey: .frameworks)
-        try container.encode(state, forKey: .state)
-        try container.encode(openedAt, forKey: .openedAt)
-        try container.encode(exception, forKey: .exception)
-        try container.encode(resolvedAt, forKey: .resolvedAt)
     }
 }

@@ -13,9 +13,9 @@ public struct FindingSubject: Sendable, Hashable, Codable {
     public var kind: Kind
     public var id: String
     public var provider: InventoryProvider
-    public var externalID: String?
-    public var owner: String?
-    public var identity: String?
+    @ExplicitNull public var externalID: String?
+    @ExplicitNull public var owner: String?
+    @ExplicitNull public var identity: String?
 
     public init(kind: Kind, id: String, provider: InventoryProvider, externalID: String? = nil, owner: String? = nil, identity: String? = nil) {
         self.kind = kind
@@ -28,16 +28,5 @@ public struct FindingSubject: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case kind, id, provider, externalID = "external_id", owner, identity
-    }
-
-    /// Always writes every fixed field, `null` included, so consumers can rely on the keys.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(id, forKey: .id)
-        try container.encode(provider, forKey: .provider)
-        try container.encode(externalID, forKey: .externalID)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(identity, forKey: .identity)
     }
 }

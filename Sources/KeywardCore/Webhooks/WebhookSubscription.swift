@@ -5,8 +5,8 @@ public struct WebhookSubscription: Sendable, Equatable, Codable {
     public var url: String
     public var events: [WebhookEventType]
     /// Only events about this owner (keys, findings and anything else whose details name it).
-    public var owner: String?
-    public var description: String?
+    @ExplicitNull public var owner: String?
+    @ExplicitNull public var description: String?
     public var paused: Bool
     /// Events up to this audit sequence number (the subscription's own `webhook.created`) are
     /// older than the subscription and never delivered to it.
@@ -35,20 +35,6 @@ public struct WebhookSubscription: Sendable, Equatable, Codable {
         case createdBy = "created_by"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(url, forKey: .url)
-        try container.encode(events, forKey: .events)
-        try container.encode(owner, forKey: .owner)
-        try container.encode(description, forKey: .description)
-        try container.encode(paused, forKey: .paused)
-        try container.encode(afterSequence, forKey: .afterSequence)
-        try container.encode(createdBy, forKey: .createdBy)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
     }
 
     /// Whether an event of `type` about `owner` goes to this subscription.

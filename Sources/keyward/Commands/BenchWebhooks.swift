@@ -1,5 +1,5 @@
 import ArgumentParser
-import KeywardServer
+import KeywardBenchmarks
 
 /// `keyward bench webhooks`: deliveries per second to a local receiver that verifies every
 /// signature (the outbox drained at full speed).

@@ -1,21 +1,17 @@
 import ArgumentParser
 import Foundation
+import KeywardBenchmarks
 import KeywardCore
-import KeywardGovernance
-import KeywardImport
-import KeywardPolicy
-import KeywardStore
-import Logging
 
 /// `keyward bench governance`: the issue 4 targets, measured (run it on a release build).
 ///
 /// 1. The pure import of a generated AWS credential report (first import, then the idempotent
-///    re-import) — ``KeywardImport/ImportBenchmark``.
+///    re-import) — ``KeywardBenchmarks/ImportBenchmark``.
 /// 2. The same file imported end to end into a new SQLite database through the governance
-///    service (parse, merge, batched upserts, audit event), again as a re-import, and one policy
-///    evaluation with reconciliation over the database — what the server does.
+///    service, again as a re-import, and one policy evaluation with reconciliation over the
+///    database — ``KeywardBenchmarks/GovernanceStoreBenchmark``.
 /// 3. The default policy over a synthetic inventory, for the maintained and the neglected
-///    profile — ``KeywardPolicy/PolicyBenchmark``.
+///    profile — ``KeywardBenchmarks/PolicyBenchmark``.
 ///
 /// Each phase reports wall time, CPU time (all threads) and peak resident memory.
 struct GovernanceBench: AsyncParsableCommand {
@@ -47,57 +43,36 @@ struct GovernanceBench: AsyncParsableCommand {
         if !skipStore { try await storePhase(report: report, folder: folder) }
         let profiles = profile == "both" ? [SyntheticInventory.Profile.maintained, .neglected] : [SyntheticInventory.Profile(rawValue: profile)!]
         for profile in profiles {
-            let measured = await Self.measure { PolicyBenchmark.run(items: items, profile: profile, now: now) }
+            let measured = await Measured.run { PolicyBenchmark.run(items: items, profile: profile, now: now) }
             print(measured.value)
-            print(measured.footer)
+            print("  wall \(Self.seconds(measured.wallSeconds)) s, CPU, all phases: \(Self.seconds(measured.cpuSeconds)) s, peak memory: \(Self.peak(measured))")
         }
     }
 
     /// The report imported into a fresh database twice, then one evaluation, through the service.
     private func storePhase(report: String, folder: String) async throws {
-        let database = "\(folder)/keyward-bench-\(UUID().uuidString).db"
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-        }
-        var logger = Logger(label: "keyward.bench")
-        logger.logLevel = .warning
-        let store = try await SQLStore.openSQLite(path: database, logger: logger)
-        let clock = SystemClock()
-        let service = GovernanceService(store: store, keys: KeyService(store: store, lifecycle: try KeyLifecycle(), clock: clock) { _ in },
-                                        clock: clock, logger: logger)
-        print("import into a database (SQLite, end to end through the governance service):")
-        for pass in ["first import", "re-import"] {
-            let measured = try await Self.measure {
-                try await service.importFile(kind: .awsCredentialReport, path: report, fileName: "credential-report.csv", by: .system("bench"))
+        let benchmark = try await GovernanceStoreBenchmark(folder: folder)
+        do {
+            print("import into a database (SQLite, end to end through the governance service):")
+            for pass in ["first import", "re-import"] {
+                let measured = try await benchmark.importReport(report)
+                let summary = measured.value
+                print("  \(pass): \(Self.seconds(measured.wallSeconds)) s wall, \(Self.seconds(measured.cpuSeconds)) s CPU, peak \(Self.peak(measured)); "
+                      + "created \(summary.created), updated \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)")
             }
-            let summary = measured.value.summary
-            print("  \(pass): \(measured.wall) s wall, \(measured.cpu) s CPU, peak \(measured.peak); created \(summary.created), "
-                  + "updated \(summary.updated), unchanged \(summary.unchanged), rejected \(summary.rejected)")
+            let evaluation = try await benchmark.evaluate()
+            print("  evaluate + reconcile + store findings: \(Self.seconds(evaluation.wallSeconds)) s wall, \(Self.seconds(evaluation.cpuSeconds)) s CPU, "
+                  + "peak \(Self.peak(evaluation)); \(evaluation.value.items) records, \(evaluation.value.findings) findings, \(evaluation.value.opened) opened")
+        } catch {
+            try? await benchmark.close()
+            throw error
         }
-        let evaluation = try await Self.measure { try await service.evaluate(actor: "bench") }
-        print("  evaluate + reconcile + store findings: \(evaluation.wall) s wall, \(evaluation.cpu) s CPU, peak \(evaluation.peak); "
-              + "\(evaluation.value.items) records, \(evaluation.value.findings) findings, \(evaluation.value.opened) opened")
-        try await store.close()
+        try await benchmark.close()
     }
 
-    struct Measured<Value> {
-        var value: Value
-        var wall: String
-        var cpu: String
-        var peak: String
+    static func seconds(_ value: Double) -> String { String(format: "%.2f", value) }
 
-        var footer: String { "  wall \(wall) s, CPU, all phases: \(cpu) s, peak memory: \(peak)" }
-    }
-
-    static func measure<Value>(_ body: () async throws -> Value) async rethrows -> Measured<Value> {
-        ProcessUsage.resetPeak()
-        let cpu = ProcessUsage.cpuSeconds()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let value = try await body()
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Measured(value: value, wall: String(format: "%.2f", seconds), cpu: String(format: "%.2f", ProcessUsage.cpuSeconds() - cpu),
-                        peak: ProcessUsage.peakBytes().map { "\($0 / 1_048_576) MiB" } ?? "n/a")
+    static func peak<Value>(_ measured: Measured<Value>) -> String {
+        measured.peakBytes.map { "\($0 / 1_048_576) MiB" } ?? "n/a"
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KeywardAPI
 import KeywardCore
 import KeywardGovernance
+import KeywardServer
 import KeywardImport
 
 /// `keyward import KIND FILE`: imports another system's export into the inventory.

@@ -3,6 +3,7 @@ import Foundation
 import KeywardAPI
 import KeywardCore
 import KeywardGovernance
+import KeywardServer
 import KeywardStore
 
 /// `keyward inventory …`: every long-lived credential, keyward's and other systems', in one list.

@@ -3,6 +3,7 @@ import Foundation
 import KeywardAPI
 import KeywardCore
 import KeywardGovernance
+import KeywardServer
 import KeywardPolicy
 
 /// `keyward policy …`: policy as code.

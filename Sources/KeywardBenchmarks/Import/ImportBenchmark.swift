@@ -1,4 +1,5 @@
 import KeywardCore
+import KeywardImport
 
 /// The import benchmark behind `keyward bench governance`: generate a credential report of
 /// `rows` users, import it into an empty inventory, then import it again over the result (the
@@ -17,7 +18,6 @@ public enum ImportBenchmark {
         /// CPU seconds (all threads) of the first import and of the re-import.
         public var firstImportCPUSeconds: Double
         public var reimportCPUSeconds: Double
-        /// CPU seconds (all threads) of the first import and of the re-import.
         /// Peak resident memory during the imports (not the generation), when measurable.
         public var peakBytes: Int64?
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KeywardCore
+import KeywardServer
 import KeywardSettings
 import KeywardStore
 import Logging
@@ -104,7 +105,7 @@ public struct WebhookBenchmark: Sendable {
             }
             try await group.waitForAll()
         }
-        let writeSeconds = Self.seconds(ContinuousClock.now - writeStart)
+        let writeSeconds = (ContinuousClock.now - writeStart).seconds
 
         var configuration = WebhookConfiguration()
         configuration.pollMilliseconds = 5
@@ -118,7 +119,7 @@ public struct WebhookBenchmark: Sendable {
         while counter.accepted.load(ordering: .relaxed) < total && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(2))
         }
-        let elapsed = Self.seconds(ContinuousClock.now - start)
+        let elapsed = (ContinuousClock.now - start).seconds
         await group.triggerGracefulShutdown()
         try? await running.value
         try await store.close()
@@ -127,9 +128,5 @@ public struct WebhookBenchmark: Sendable {
         return Result(backend: databaseURL == nil ? "sqlite" : "postgres", deliveries: accepted, concurrency: concurrency, seconds: elapsed,
                       deliveriesPerSecond: Double(accepted) / elapsed, verifiedSignatures: counter.verified.load(ordering: .relaxed),
                       writeEventsSeconds: writeSeconds)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

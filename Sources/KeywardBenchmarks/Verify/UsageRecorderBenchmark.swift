@@ -1,34 +1,29 @@
-import ArgumentParser
-import Foundation
 import KeywardCore
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// `keyward bench verify --usage-monitoring on|off|both`: verification throughput with the
-/// usage recorder on versus off, in one run. Rounds alternate (off, on, off, on…) so that both
-/// see the same machine state; each round times a stretch of verifications as a whole (no
-/// clock read per call). Between stretches of `flushEvery` verifications the recorder is
-/// drained, untimed, as the usage flusher does once a second on a server.
+/// `keyward bench verify --usage-monitoring on|off|both`: verification throughput with and
+/// without the usage recorder (a ``KeywardCore/UsageRecorder`` built here, fed as the server's
+/// verify path feeds it), in one run. Rounds alternate (off, on, off, on…) so that both see the
+/// same machine state; each round times a stretch of verifications as a whole (no clock read per
+/// call). Between stretches of `flushEvery` verifications the recorder is drained, untimed, as the
+/// usage flusher does once a second on a server.
 ///
 /// Two traffic shapes: *hot* — 1,000 keys, each presented by its own caller many times per flush
 /// interval (the recorder's hit path) — and *cold* — every sample key once per interval, so each
 /// verification inserts a new key tally and a new caller (the worst case).
-enum UsageMonitoringBench {
-    enum Mode: String, CaseIterable { case on, off, both }
+public enum UsageRecorderBenchmark {
+    public enum Mode: String, CaseIterable, Sendable { case on, off, both }
 
-    struct Result: Encodable {
-        var traffic: String
-        var keys: Int
-        var mode: String
-        var iterations: Int
-        var rounds: Int
-        var offPerSecond: Double?
-        var onPerSecond: Double?
+    public struct Result: Encodable, Sendable {
+        public var traffic: String
+        public var keys: Int
+        public var mode: String
+        public var iterations: Int
+        public var rounds: Int
+        public var offPerSecond: Double?
+        public var onPerSecond: Double?
         /// on / off throughput (target ≥ 0.90).
-        var ratio: Double?
-        var distinctCallers: Int
+        public var ratio: Double?
+        public var distinctCallers: Int
 
         enum CodingKeys: String, CodingKey {
             case traffic, keys, mode, iterations, rounds, ratio
@@ -38,20 +33,12 @@ enum UsageMonitoringBench {
         }
     }
 
-    static func run(verifier: Verifier, samples: [String], iterations: Int, mode: Mode, rounds: Int = 5, json: Bool) throws {
-        let shapes: [(String, [String])] = [("hot", Array(samples.prefix(1000))), ("cold", samples)]
-        let results = shapes.map { name, keys in measure(verifier: verifier, traffic: name, samples: keys, iterations: iterations, mode: mode, rounds: rounds) }
-        if json { return try Output.json(results) }
-        print("usage monitoring, \(iterations) verifications per round, median of \(rounds) alternating rounds:")
-        var rows: [[String]] = []
-        for result in results {
-            if let rate = result.offPerSecond { rows.append([result.traffic, String(result.keys), "off", String(format: "%.0f", rate), String(format: "%.0f", 1e9 / rate), ""]) }
-            if let rate = result.onPerSecond {
-                rows.append([result.traffic, String(result.keys), "on", String(format: "%.0f", rate), String(format: "%.0f", 1e9 / rate),
-                             result.ratio.map { String(format: "%.3f", $0) } ?? ""])
-            }
+    /// The hot and the cold traffic shape over the benchmark's index.
+    public static func run(_ index: VerifyBenchmark, iterations: Int, mode: Mode, rounds: Int = 5) -> [Result] {
+        let shapes: [(String, [String])] = [("hot", Array(index.samples.prefix(1000))), ("cold", index.samples)]
+        return shapes.map { name, keys in
+            measure(verifier: index.verifier, traffic: name, samples: keys, iterations: iterations, mode: mode, rounds: rounds)
         }
-        Output.table(["TRAFFIC", "KEYS", "MONITORING", "VERIFICATIONS/S", "NS/VERIFICATION", "ON/OFF"], rows)
     }
 
     static func measure(verifier: Verifier, traffic: String, samples: [String], iterations: Int, mode: Mode, rounds: Int) -> Result {
@@ -62,11 +49,11 @@ enum UsageMonitoringBench {
         let noScopes: [[UInt8]] = []
 
         func round(monitoring: Bool) -> Double {
-            var elapsed: UInt64 = 0
+            var elapsed = Duration.zero
             var done = 0
             while done < iterations {
                 let stretch = min(flushEvery, iterations - done)
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = ContinuousClock.now
                 for index in done..<(done + stretch) {
                     let keyIndex = index % samples.count
                     var key = samples[keyIndex]
@@ -80,11 +67,11 @@ enum UsageMonitoringBench {
                         }
                     }
                 }
-                elapsed += DispatchTime.now().uptimeNanoseconds - start
+                elapsed += ContinuousClock.now - start
                 done += stretch
                 _ = recorder.drain()
             }
-            return Double(iterations) / (Double(elapsed) / 1e9)
+            return Double(iterations) / elapsed.seconds
         }
 
         // Warm both paths (tables grown, caches filled) before measuring.

@@ -1,4 +1,5 @@
 import KeywardCore
+import KeywardPolicy
 
 /// The policy benchmark behind `keyward bench governance`: evaluate the default policy over a
 /// synthetic inventory, then reconcile the findings twice (first evaluation, then a steady-state

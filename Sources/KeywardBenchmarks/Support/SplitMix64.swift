@@ -1,11 +1,11 @@
 /// A small, fast, seedable generator (Steele et al., SplitMix64) so synthetic
 /// inventories for benchmarks and load tests are the same run to run.
-public struct SplitMix64: RandomNumberGenerator {
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,5 +13,5 @@ public struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    public mutating func next(below bound: UInt64) -> UInt64 { next() % max(1, bound) }
+    mutating func next(below bound: UInt64) -> UInt64 { next() % max(1, bound) }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KeywardCore
+import KeywardImport
 
 /// Writes a synthetic AWS credential report in the exact 22-column format, for benchmarks and
 /// load tests: `rows` users, a root row first, about 30 % with a second key, 10 % with a console
@@ -33,7 +34,7 @@ public struct CredentialReportGenerator {
             written += Int64(buffer.count)
             buffer.removeAll(keepingCapacity: true)
         }
-        buffer.append(contentsOf: (AWSCredentialReport.columns.joined(separator: ",") + "\n").utf8)
+        buffer.append(contentsOf: Self.header.utf8)
         buffer.append(contentsOf: "<root_account>,arn:aws:iam::123456789012:root,2019-01-01T00:00:00+00:00,not_supported,2026-01-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n".utf8)
         for index in 1..<max(1, rows) {
             appendRow(index, random: &random, into: &buffer)
@@ -73,6 +74,13 @@ public struct CredentialReportGenerator {
         let used = rotated.adding(seconds: Int64(random.next(below: UInt64(max(1, now.seconds(since: rotated))))))
         return [active ? "true" : "false", time(rotated), time(used), "eu-west-1", "s3"]
     }
+
+    /// The header line AWS writes, spelled out here rather than taken from the importer, so that
+    /// a column the importer misnames shows up as a rejected benchmark file.
+    static let header = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
+        + "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,"
+        + "access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+        + "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n"
 
     /// `2026-01-31T12:00:00+00:00`, the form AWS writes.
     private func time(_ value: Timestamp) -> String {

@@ -1,12 +1,14 @@
 import Foundation
 import KeywardAPI
 import KeywardCore
+import KeywardGovernance
 import KeywardImport
 import KeywardPolicy
 import KeywardStore
 
-// The JSON shapes of KeywardAPI built from governance results, in one place so that the server
-// and the CLI's offline (`--db`) mode print exactly the same documents.
+// The JSON shapes of KeywardAPI built from governance results. KeywardGovernance answers in
+// domain types; the routes render them here, and so does the CLI's offline (`--db`) mode, so both
+// print exactly the same documents.
 
 extension ImportRunObject {
     public init(_ outcome: ImportOutcome, startedAt: Timestamp? = nil) {
