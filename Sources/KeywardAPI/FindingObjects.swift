@@ -1,23 +1,27 @@
 import KeywardCore
 
-/// `GET /v1/findings`: findings in the fixed shape (DESIGN.md), worst first.
+/// `GET /v1/findings`: findings in the fixed shape (DESIGN.md), worst first, and when the policy
+/// was last evaluated (`evaluated_at`, null if never): policy findings are as current as that.
 public struct FindingListObject: Codable, Sendable {
     public var findings: [Finding]
     public var nextCursor: String?
+    public var evaluatedAt: Timestamp?
 
-    public init(findings: [Finding], nextCursor: String?) {
+    public init(findings: [Finding], nextCursor: String?, evaluatedAt: Timestamp? = nil) {
         self.findings = findings
         self.nextCursor = nextCursor
+        self.evaluatedAt = evaluatedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case findings, nextCursor = "next_cursor"
+        case findings, nextCursor = "next_cursor", evaluatedAt = "evaluated_at"
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(findings, forKey: .findings)
         try container.encode(nextCursor, forKey: .nextCursor)
+        try container.encode(evaluatedAt, forKey: .evaluatedAt)
     }
 }
 

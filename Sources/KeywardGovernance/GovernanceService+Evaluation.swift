@@ -64,6 +64,12 @@ extension GovernanceService {
         return PolicyGate(evaluation: evaluation, stored: stored)
     }
 
+    /// When the policy was last evaluated and its findings stored (by the server's schedule, a
+    /// `findings evaluate`, or the dashboard), or nil if never: how current the stored findings are.
+    public func lastEvaluatedAt() async throws -> Timestamp? {
+        try await store.setting(Self.evaluatedAtSetting).flatMap { Timestamp(iso8601: $0) }
+    }
+
     /// The rule results of the last stored evaluation (the report's framework view), if any.
     public func lastChecks() async throws -> [CheckResult]? {
         guard let text = try await store.setting(Self.checksSetting) else { return nil }

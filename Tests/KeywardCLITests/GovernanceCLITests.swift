@@ -160,6 +160,7 @@ struct GovernanceCLITests {
         #expect((listed.object["items"] as? [Any])?.count == 2)
         let json = try keyward(["report", "--db", db, "--format", "json"])
         #expect(json.status == 0 && (json.object["inventory"] as? [String: Any])?["total"] as? Int == 3)
+        #expect(try keyward(["findings", "evaluate", "--db", db]).status == 0)  // a report no longer evaluates (and writes)
         let findings = try keyward(["findings", "list", "--db", db, "--rule", "aws-access-key-rotation", "--json"])
         #expect((findings.object["findings"] as? [Any])?.count == 2)
         let typo = try keyward(["report", "--db", directory.appendingPathComponent("typo.db").path])
@@ -174,6 +175,37 @@ struct GovernanceCLITests {
             + ISO8601DateFormatter().string(from: Date().addingTimeInterval(-10 * 86_400)) + ",N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
         "etl,arn:aws:iam::456789012345:user/etl,2024-02-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-02-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,eu-west-1,glue,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
     ].joined(separator: "\n") + "\n" }
+
+    @Test("offline: findings evaluate is explicit, report writes nothing, findings list says when findings were evaluated")
+    func offlineEvaluation() throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("offline.db").path
+        #expect(try keyward(["init", "--db", db, "--json"]).status == 0)
+        let report = directory.appendingPathComponent("report.csv").path
+        try Self.credentialReport.write(toFile: report, atomically: true, encoding: .utf8)
+        #expect(try keyward(["import", "aws-credential-report", report, "--db", db]).status == 1)
+
+        let never = try keyward(["findings", "list", "--db", db, "--json"])
+        #expect(never.status == 0 && never.object["evaluated_at"] is NSNull)
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("findings have never been evaluated"))
+        let eventsBefore = try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int
+        let posture = try keyward(["report", "--db", db, "--format", "json"])
+        #expect(posture.status == 0 && (posture.object["inventory"] as? [String: Any])?["total"] as? Int == 3)
+        #expect(try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int == eventsBefore)
+        #expect((try keyward(["findings", "list", "--db", db, "--json"]).object["findings"] as? [Any])?.isEmpty == true)
+
+        let evaluated = try keyward(["findings", "evaluate", "--db", db])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("evaluated 3 credential(s) against keyward-default"))
+        let listed = try keyward(["findings", "list", "--db", db, "--rule", "aws-access-key-rotation", "--json"])
+        #expect((listed.object["findings"] as? [Any])?.count == 2)
+        let at = try #require(listed.object["evaluated_at"] as? String)
+        #expect(Timestamp(iso8601: at) != nil)
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("findings last evaluated at \(at)"))
+        let json = try keyward(["findings", "evaluate", "--db", db, "--json"])
+        #expect(json.status == 0 && json.object["policy"] as? String == "keyward-default" && json.object["items"] as? Int == 3)
+        #expect(try keyward(["findings", "evaluate", "--policy", report]).status != 0)  // --policy needs --db: a server evaluates its own
+    }
 
     @Test("offline: the CI gate counts an import's critical finding, and names the sources it counted")
     func gateCountsEverySource() throws {

@@ -164,4 +164,17 @@ struct GovernanceFindingTests {
             #expect(states.first { $0.0 == first.id }?.1 == "acknowledged")
         }
     }
+
+    @Test("the findings list says when the findings were last evaluated")
+    func evaluatedAt() async throws {
+        try await ServerFixture.withRouter { fixture, client in
+            let before = try await client.call(.get, "/v1/findings", token: fixture.admin)
+            #expect(before.status == .ok && before.json.keys.contains("evaluated_at") && before.json["evaluated_at"] is NSNull)
+            let evaluated = try await client.call(.post, "/v1/findings/evaluate", token: fixture.admin)
+            let at = try #require(evaluated.json["evaluated_at"] as? String)
+            let after = try await client.call(.get, "/v1/findings", token: fixture.admin)
+            #expect(after.json["evaluated_at"] as? String == at)
+            #expect(after.json["findings"] is [Any] && after.json.keys.contains("next_cursor"))
+        }
+    }
 }
