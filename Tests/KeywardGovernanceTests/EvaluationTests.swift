@@ -151,4 +151,22 @@ struct EvaluationTests {
             #expect(fixture.service.policy.policy.name == "test-policy")
         }
     }
+
+    @Test("the gate counts an offboarding finding beside the policy's, and not once a person acknowledged it", arguments: TestDatabase.available)
+    func gateCountsOtherSources(_ backend: TestDatabase) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
+            let generic = try fixture.file("owned.csv", Exports.genericCSV)
+            _ = try await fixture.service.importFile(kind: .csv, path: generic, fileName: "owned.csv", by: fixture.admin)
+            let offboarded = try #require(try await fixture.service.offboard(handle: "bob", reason: "left", by: fixture.admin).findings.first)
+            let quiet = try LoadedPolicy.parse(Self.exceptionPolicy.replacingOccurrences(of: "30d", with: "3650d"), file: "quiet.yaml")
+            let gate = try await fixture.service.gate(quiet.policy)
+            #expect(gate.evaluation.findings.isEmpty)
+            #expect(gate.failing(atOrAbove: .high).map(\.finding.id) == [offboarded.id])
+            #expect(gate.failingBySource(atOrAbove: .high).filter { $0.count > 0 }.map(\.source) == [.offboarding])
+            #expect(gate.failing(atOrAbove: .critical).isEmpty)
+            _ = try await fixture.service.acknowledge(id: offboarded.id, note: nil, by: fixture.admin, name: "ops")
+            let after = try await fixture.service.gate(quiet.policy)
+            #expect(after.failing(atOrAbove: .info).isEmpty && after.entries.map(\.finding.state) == [.acknowledged])
+        }
+    }
 }
