@@ -118,7 +118,7 @@ struct FindingsCommand: AsyncParsableCommand {
     struct Acknowledge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ack",
-            abstract: "Acknowledge an open finding: you own the follow-up; it still counts until resolved."
+            abstract: "Acknowledge an open finding: you own the follow-up; reports count it until resolved, the CI gate no longer fails on it."
         )
         @Argument(help: "Finding id (fnd_…).") var id: String
         @Option(name: .long, help: "What you will do about it.") var note: String?
