@@ -215,16 +215,9 @@ public struct StrictJSONParser {
         guard bytes.count - index >= 4 else { throw error("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
+            guard let digit = Hex.nibble(bytes[index]) else { throw error("bad \\u escape") }
             index += 1
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-            default: throw error("bad \\u escape")
-            }
-            value = value << 4 | digit
+            value = value << 4 | UInt32(digit)
         }
         return value
     }
