@@ -187,10 +187,11 @@ struct GovernanceCLITests {
 
         let never = try keyward(["findings", "list", "--db", db, "--json"])
         #expect(never.status == 0 && never.object["evaluated_at"] is NSNull)
-        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("findings have never been evaluated"))
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("the policy has never been evaluated here"))
         let eventsBefore = try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int
         let posture = try keyward(["report", "--db", db, "--format", "json"])
         #expect(posture.status == 0 && (posture.object["inventory"] as? [String: Any])?["total"] as? Int == 3)
+        #expect(posture.stderr.contains("the policy has never been evaluated here"))
         #expect(try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int == eventsBefore)
         #expect((try keyward(["findings", "list", "--db", db, "--json"]).object["findings"] as? [Any])?.isEmpty == true)
 
@@ -201,7 +202,7 @@ struct GovernanceCLITests {
         #expect((listed.object["findings"] as? [Any])?.count == 2)
         let at = try #require(listed.object["evaluated_at"] as? String)
         #expect(Timestamp(iso8601: at) != nil)
-        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("findings last evaluated at \(at)"))
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("policy findings last evaluated at \(at)"))
         let json = try keyward(["findings", "evaluate", "--db", db, "--json"])
         #expect(json.status == 0 && json.object["policy"] as? String == "keyward-default" && json.object["items"] as? Int == 3)
         #expect(try keyward(["findings", "evaluate", "--policy", report]).status != 0)  // --policy needs --db: a server evaluates its own

@@ -43,8 +43,8 @@ struct FindingsCommand: AsyncParsableCommand {
                 try Output.json(list)
             } else {
                 FindingsCommand.table(list.findings)
-                print(list.evaluatedAt.map { "findings last evaluated at \($0.iso8601)" }
-                      ?? "findings have never been evaluated: run keyward findings evaluate\(database.isOffline ? " with the same --db or --database-url" : "")")
+                print(list.evaluatedAt.map { "policy findings last evaluated at \($0.iso8601)" }
+                      ?? "the policy has never been evaluated here: run keyward findings evaluate\(database.isOffline ? " with the same --db or --database-url" : "")")
                 if let next = list.nextCursor { Output.note("more findings: --cursor \(next) (or --all)") }
             }
         }

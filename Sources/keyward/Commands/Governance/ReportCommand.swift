@@ -29,8 +29,8 @@ struct ReportCommand: AsyncParsableCommand {
             if database.isOffline {
                 return try await LocalGovernance.run(database) { service in
                     let report = try await service.report()
-                    Output.note(try await service.lastEvaluatedAt().map { "findings as evaluated at \($0.iso8601)" }
-                                ?? "the policy has never been evaluated on this database: run keyward findings evaluate first for policy findings")
+                    Output.note(try await service.lastEvaluatedAt().map { "policy findings as last evaluated at \($0.iso8601)" }
+                                ?? "the policy has never been evaluated here: run keyward findings evaluate with the same --db or --database-url")
                     return try PostureReportRenderer.render(report, as: PostureReportRenderer.Format(rawValue: format)!)
                 }
             }
