@@ -1,17 +1,20 @@
 import KeywardCore
 
-/// `GET /v1/findings`: findings in the fixed shape (DESIGN.md), worst first.
+/// `GET /v1/findings`: findings in the fixed shape (DESIGN.md), worst first, and when the policy
+/// was last evaluated (`evaluated_at`, null if never): policy findings are as current as that.
 public struct FindingListObject: Codable, Sendable {
     public var findings: [Finding]
     @ExplicitNull public var nextCursor: String?
+    @ExplicitNull public var evaluatedAt: Timestamp?
 
-    public init(findings: [Finding], nextCursor: String?) {
+    public init(findings: [Finding], nextCursor: String?, evaluatedAt: Timestamp? = nil) {
         self.findings = findings
         self.nextCursor = nextCursor
+        self.evaluatedAt = evaluatedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case findings, nextCursor = "next_cursor"
+        case findings, nextCursor = "next_cursor", evaluatedAt = "evaluated_at"
     }
 }
 

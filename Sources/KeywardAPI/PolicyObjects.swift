@@ -108,32 +108,46 @@ public struct CheckObject: Codable, Sendable, Equatable {
     }
 }
 
-/// The answer of `POST /v1/policy/check` and the output of `keyward policy check --json`.
-/// `failing` counts unsuppressed findings at or above `fail_on`; `keyward policy check` exits 1
-/// when it is not zero.
+/// The answer of `POST /v1/policy/check` and the output of `keyward policy check --json`: the
+/// policy evaluated afresh (nothing stored) together with the findings every other source keeps
+/// (`sources`). `failing` counts open findings at or above `fail_on` — not acknowledged, not
+/// suppressed by an exception — whatever raised them; `keyward policy check` exits 1 when it is
+/// not zero. The other counts and `findings` cover every source too.
 public struct PolicyCheckObject: Codable, Sendable {
     public var policy: String
     public var file: String
     public var evaluatedAt: Timestamp
     public var failOn: FindingSeverity
     public var failing: Int
+    /// `failing` by source: `policy`, `import`, `offboarding`, `review`, `leak`, `anomaly`, each listed.
+    public var failingBySource: [String: Int]
+    /// The finding sources the check counted, in that order.
+    public var sources: [String]
     public var totalFindings: Int
     public var suppressed: Int
+    /// Findings a person acknowledged: they count in `by_severity`, not in `failing`.
+    public var acknowledged: Int
+    /// Findings that are not suppressed (open or acknowledged), by severity.
     public var bySeverity: [String: Int]
     /// Worst first, at most the requested limit.
     public var findings: [Finding]
     public var findingsOmitted: Int
+    /// The policy's rules.
     public var checks: [CheckObject]
 
-    public init(policy: String, file: String, evaluatedAt: Timestamp, failOn: FindingSeverity, failing: Int, totalFindings: Int,
-                suppressed: Int, bySeverity: [String: Int], findings: [Finding], findingsOmitted: Int, checks: [CheckObject]) {
+    public init(policy: String, file: String, evaluatedAt: Timestamp, failOn: FindingSeverity, failing: Int, failingBySource: [String: Int],
+                sources: [String], totalFindings: Int, suppressed: Int, acknowledged: Int, bySeverity: [String: Int], findings: [Finding],
+                findingsOmitted: Int, checks: [CheckObject]) {
         self.policy = policy
         self.file = file
         self.evaluatedAt = evaluatedAt
         self.failOn = failOn
         self.failing = failing
+        self.failingBySource = failingBySource
+        self.sources = sources
         self.totalFindings = totalFindings
         self.suppressed = suppressed
+        self.acknowledged = acknowledged
         self.bySeverity = bySeverity
         self.findings = findings
         self.findingsOmitted = findingsOmitted
@@ -141,8 +155,8 @@ public struct PolicyCheckObject: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case policy, file, failing, suppressed, findings, checks
-        case evaluatedAt = "evaluated_at", failOn = "fail_on", totalFindings = "total_findings", bySeverity = "by_severity"
-        case findingsOmitted = "findings_omitted"
+        case policy, file, failing, sources, suppressed, acknowledged, findings, checks
+        case evaluatedAt = "evaluated_at", failOn = "fail_on", failingBySource = "failing_by_source", totalFindings = "total_findings"
+        case bySeverity = "by_severity", findingsOmitted = "findings_omitted"
     }
 }

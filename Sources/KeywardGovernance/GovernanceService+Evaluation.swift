@@ -52,12 +52,21 @@ extension GovernanceService {
     }
 
     /// Evaluates `policy` (the one in force when nil) over the current inventory without storing
-    /// anything: `keyward policy check` and `POST /v1/policy/check`.
-    public func check(_ policy: Policy? = nil) async throws -> PolicyEvaluation {
+    /// anything, beside every stored finding of the other sources: `keyward policy check` and
+    /// `POST /v1/policy/check` (see ``PolicyGate``).
+    public func gate(_ policy: Policy? = nil) async throws -> PolicyGate {
         let now = clock.now()
         let rules = policy ?? self.policy.policy
         let (items, owners) = try await snapshot(now: now)
-        return try await Offload.run { PolicyEngine(policy: rules).evaluate(items, owners: owners, now: now) }
+        let stored = try await store.governanceRead { sql in try await sql.currentFindingsWithSource() }
+        let evaluation = try await Offload.run { PolicyEngine(policy: rules).evaluate(items, owners: owners, now: now) }
+        return PolicyGate(evaluation: evaluation, stored: stored)
+    }
+
+    /// When the policy was last evaluated and its findings stored (by the server's schedule, a
+    /// `findings evaluate`, or the dashboard), or nil if never: how current the stored findings are.
+    public func lastEvaluatedAt() async throws -> Timestamp? {
+        try await store.setting(Self.evaluatedAtSetting).flatMap { Timestamp(iso8601: $0) }
     }
 
     /// The rule results of the last stored evaluation (the report's framework view), if any.

@@ -17,8 +17,9 @@ extension GovernanceService {
         return found
     }
 
-    /// A person takes an open finding on: it stays active (reports and CI gates still count it)
-    /// until the evaluation no longer reports it, and later evaluations keep the acknowledgement.
+    /// A person takes an open finding on: it stays active (reports still count it; the CI gate,
+    /// which fails on open findings only, no longer does) until the evaluation no longer reports
+    /// it, and later evaluations keep the acknowledgement.
     /// `name` is who the person is (the credential's owner), recorded with the key id.
     public func acknowledge(id: String, note: String?, by principal: Principal, name: String) async throws -> Finding {
         if let note { try RecordLimits.checkText(note, field: "note", maximum: RecordLimits.maximumReasonLength) }

@@ -25,8 +25,11 @@ struct ImportContext {
         merger = InventoryMerger(existing: existing, now: now)
     }
 
-    /// A record built from the row on `line`. The import kind is added to its sources.
-    mutating func accept(_ record: InventoryRecord, line: Int) {
+    /// A record built from the row on `line`. The import kind is added to its sources. Returns
+    /// the record as the inventory now holds it (an existing one keeps its id and what other
+    /// imports or people recorded), or nil when the row repeats an earlier one and was rejected.
+    @discardableResult
+    mutating func accept(_ record: InventoryRecord, line: Int) -> InventoryRecord? {
         var record = record
         if record.sources.isEmpty {
             record.sources = ownSource  // one shared array, not one per record
@@ -34,10 +37,14 @@ struct ImportContext {
             record.sources = (record.sources + [kind.rawValue]).sorted()
         }
         switch merger.accept(record, line: line) {
-        case .created, .updated: break
-        case .unchanged: unchanged += 1
+        case .created(let stored), .updated(let stored):
+            return stored
+        case .unchanged(let stored):
+            unchanged += 1
+            return stored
         case .duplicate(let first):
             reject(line: line, field: nil, reason: "lists the same credential as line \(first) (\(record.externalID ?? record.naturalKey)); kept the first")
+            return nil
         }
     }
 
@@ -53,6 +60,7 @@ struct ImportContext {
         let summary = ImportSummary(kind: kind, file: file, created: merger.created, updated: merger.updated, unchanged: unchanged,
                                     disappeared: disappeared, skipped: skipped, rejections: rejections, findingCount: findings.count)
         return ImportResult(summary: summary, records: merger.changed, unchangedKeys: merger.unchangedKeys,
-                            findings: findings, findingRules: findingRules, scope: scope)
+                            findings: findings, findingRules: findingRules, scope: scope,
+                            protectedIdentities: protectedIdentities)
     }
 }

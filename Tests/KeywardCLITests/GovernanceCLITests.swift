@@ -104,13 +104,13 @@ struct GovernanceCLITests {
         #expect(try keyward(["findings", "evaluate"], environment: env).status == 0)
         #expect(try keyward(["findings", "list", "--framework", "CIS-AWS-7.0.0:2.12"], environment: env).stdout.contains(findingID))
 
-        // 5. The CI gate.
+        // 5. The CI gate: the CI policy's two rotation findings and bob's offboarding finding (high), whatever raised them.
         let strict = try write("ci.yaml", Self.strictPolicy)
         let failing = try keyward(["policy", "check", "--policy", strict, "--fail-on", "high"], environment: env)
-        #expect(failing.status == 1 && failing.stdout.contains("failing at or above high: 2"))
+        #expect(failing.status == 1 && failing.stdout.contains("failing at or above high: 3 (policy 2, offboarding 1)"), "\(failing.stdout)")
         #expect(try keyward(["policy", "check", "--policy", strict, "--fail-on", "critical"], environment: env).status == 0)
         let checkJSON = try keyward(["policy", "check", "--policy", strict, "--fail-on", "high", "--json"], environment: env)
-        #expect(checkJSON.object["failing"] as? Int == 2 && (checkJSON.object["findings"] as? [Any])?.count == 2)
+        #expect(checkJSON.object["failing"] as? Int == 3 && (checkJSON.object["findings"] as? [Any])?.count == 3)
         let broken = try write("broken.yaml", Self.strictPolicy.replacingOccurrences(of: "severity: high", with: "severity: urgent"))
         let refused = try keyward(["policy", "check", "--policy", broken], environment: env)
         #expect(refused.status == 2)
@@ -160,10 +160,75 @@ struct GovernanceCLITests {
         #expect((listed.object["items"] as? [Any])?.count == 2)
         let json = try keyward(["report", "--db", db, "--format", "json"])
         #expect(json.status == 0 && (json.object["inventory"] as? [String: Any])?["total"] as? Int == 3)
+        #expect(try keyward(["findings", "evaluate", "--db", db]).status == 0)  // a report no longer evaluates (and writes)
         let findings = try keyward(["findings", "list", "--db", db, "--rule", "aws-access-key-rotation", "--json"])
         #expect((findings.object["findings"] as? [Any])?.count == 2)
         let typo = try keyward(["report", "--db", directory.appendingPathComponent("typo.db").path])
         #expect(typo.status == 2 && typo.stderr.contains("no keyward database"))
+    }
+
+    /// The root user with an active key rotated ten days ago: the import raises a critical
+    /// `aws-root-access-key` finding of its own; no policy rule fails on it.
+    static var rootReport: String { [
+        reportHeader,
+        "<root_account>,arn:aws:iam::456789012345:root,2019-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,true,"
+            + ISO8601DateFormatter().string(from: Date().addingTimeInterval(-10 * 86_400)) + ",N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        "etl,arn:aws:iam::456789012345:user/etl,2024-02-01T00:00:00+00:00,false,N/A,N/A,N/A,false,true,2024-02-01T00:00:00+00:00,2026-11-25T00:00:00+00:00,eu-west-1,glue,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+    ].joined(separator: "\n") + "\n" }
+
+    @Test("offline: findings evaluate is explicit, report writes nothing, findings list says when findings were evaluated")
+    func offlineEvaluation() throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("offline.db").path
+        #expect(try keyward(["init", "--db", db, "--json"]).status == 0)
+        let report = directory.appendingPathComponent("report.csv").path
+        try Self.credentialReport.write(toFile: report, atomically: true, encoding: .utf8)
+        #expect(try keyward(["import", "aws-credential-report", report, "--db", db]).status == 1)
+
+        let never = try keyward(["findings", "list", "--db", db, "--json"])
+        #expect(never.status == 0 && never.object["evaluated_at"] is NSNull)
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("the policy has never been evaluated here"))
+        let eventsBefore = try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int
+        let posture = try keyward(["report", "--db", db, "--format", "json"])
+        #expect(posture.status == 0 && (posture.object["inventory"] as? [String: Any])?["total"] as? Int == 3)
+        #expect(posture.stderr.contains("the policy has never been evaluated here"))
+        #expect(try keyward(["audit", "verify", "--db", db, "--json"]).object["events"] as? Int == eventsBefore)
+        #expect((try keyward(["findings", "list", "--db", db, "--json"]).object["findings"] as? [Any])?.isEmpty == true)
+
+        let evaluated = try keyward(["findings", "evaluate", "--db", db])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.stdout.contains("evaluated 3 credential(s) against keyward-default"))
+        let listed = try keyward(["findings", "list", "--db", db, "--rule", "aws-access-key-rotation", "--json"])
+        #expect((listed.object["findings"] as? [Any])?.count == 2)
+        let at = try #require(listed.object["evaluated_at"] as? String)
+        #expect(Timestamp(iso8601: at) != nil)
+        #expect(try keyward(["findings", "list", "--db", db]).stdout.contains("policy findings last evaluated at \(at)"))
+        let json = try keyward(["findings", "evaluate", "--db", db, "--json"])
+        #expect(json.status == 0 && json.object["policy"] as? String == "keyward-default" && json.object["items"] as? Int == 3)
+        #expect(try keyward(["findings", "evaluate", "--policy", report]).status != 0)  // --policy needs --db: a server evaluates its own
+    }
+
+    @Test("offline: the CI gate counts an import's critical finding, and names the sources it counted")
+    func gateCountsEverySource() throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("gate.db").path
+        #expect(try keyward(["init", "--db", db, "--json"]).status == 0)
+        let report = directory.appendingPathComponent("root.csv").path
+        try Self.rootReport.write(toFile: report, atomically: true, encoding: .utf8)
+        #expect(try keyward(["import", "aws-credential-report", report, "--db", db]).status == 0)
+        let policy = directory.appendingPathComponent("ci.yaml").path
+        try Self.strictPolicy.write(toFile: policy, atomically: true, encoding: .utf8)
+
+        let gate = try keyward(["policy", "check", "--db", db, "--policy", policy, "--fail-on", "critical", "--json"])
+        #expect(gate.status == 1, "\(gate.stdout)")
+        #expect(gate.object["failing"] as? Int == 1)
+        #expect(gate.object["failing_by_source"] as? [String: Int] == ["policy": 0, "import": 1, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0])
+        #expect(gate.object["sources"] as? [String] == ["policy", "import", "offboarding", "review", "leak", "anomaly"])
+        let text = try keyward(["policy", "check", "--db", db, "--policy", policy, "--fail-on", "high"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("failing at or above high: 2 (policy 1, import 1)"), "\(text.stdout)")
+        #expect(text.stdout.contains("sources counted: policy, import, offboarding, review, leak, anomaly"))
+        #expect(text.stdout.contains("aws-root-access-key"))
     }
 
     @Test("a server refuses to start with a broken policy file, naming file, line and field")

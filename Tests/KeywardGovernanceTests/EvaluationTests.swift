@@ -142,13 +142,31 @@ struct EvaluationTests {
             try await fixture.issue(name: "old", owner: "team-pay", ttlDays: nil)
             let strict = try LoadedPolicy.parse(Self.exceptionPolicy.replacingOccurrences(of: "30d", with: "1d"), file: "strict.yaml")
             fixture.clock.advance(seconds: 2 * Self.day)
-            let evaluation = try await fixture.service.check(strict.policy)
-            #expect(evaluation.findings.map(\.rule) == ["short-lived"])
-            #expect(evaluation.failing(atOrAbove: .high).count == 1)
+            let gate = try await fixture.service.gate(strict.policy)
+            #expect(gate.evaluation.findings.map(\.rule) == ["short-lived"])
+            #expect(gate.failing(atOrAbove: .high).count == 1)
             #expect(try await fixture.service.findings(FindingFilter()).findings.isEmpty)
             try await fixture.service.usePolicy(strict, by: fixture.admin)
             #expect(try await fixture.auditActions().filter { $0 == "policy.loaded" }.count == 2)
             #expect(fixture.service.policy.policy.name == "test-policy")
+        }
+    }
+
+    @Test("the gate counts an offboarding finding beside the policy's, and not once a person acknowledged it", arguments: TestDatabase.available)
+    func gateCountsOtherSources(_ backend: TestDatabase) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
+            let generic = try fixture.file("owned.csv", Exports.genericCSV)
+            _ = try await fixture.service.importFile(kind: .csv, path: generic, fileName: "owned.csv", by: fixture.admin)
+            let offboarded = try #require(try await fixture.service.offboard(handle: "bob", reason: "left", by: fixture.admin).findings.first)
+            let quiet = try LoadedPolicy.parse(Self.exceptionPolicy.replacingOccurrences(of: "30d", with: "3650d"), file: "quiet.yaml")
+            let gate = try await fixture.service.gate(quiet.policy)
+            #expect(gate.evaluation.findings.isEmpty)
+            #expect(gate.failing(atOrAbove: .high).map(\.finding.id) == [offboarded.id])
+            #expect(gate.failingBySource(atOrAbove: .high).filter { $0.count > 0 }.map(\.source) == [.offboarding])
+            #expect(gate.failing(atOrAbove: .critical).isEmpty)
+            _ = try await fixture.service.acknowledge(id: offboarded.id, note: nil, by: fixture.admin, name: "ops")
+            let after = try await fixture.service.gate(quiet.policy)
+            #expect(after.failing(atOrAbove: .info).isEmpty && after.entries.map(\.finding.state) == [.acknowledged])
         }
     }
 }

@@ -155,4 +155,27 @@ struct ImportServiceTests {
             #expect(after.history.map(\.transition.to) == [.open, .resolved])
         }
     }
+
+    @Test("a GCP key Google reports exposed is stored with a critical finding that resolves once the key is deleted", arguments: TestDatabase.available)
+    func exposedGCPKey(_ backend: TestDatabase) async throws {
+        try await GovernanceFixture.with(backend) { fixture in
+            let account = "projects/shop/serviceAccounts/exporter@shop.iam.gserviceaccount.com/keys/"
+            let exposed = """
+            {"name": "\(account)aaaa1111", "keyType": "USER_MANAGED", "validAfterTime": "2025-01-01T00:00:00Z",
+             "extendedStatus": [{"key": "SERVICE_ACCOUNT_KEY_EXTENDED_STATUS_KEY_EXPOSED", "value": "public GitHub repository"}]}
+            """
+            let other = #"{"name": "\#(account)bbbb2222", "keyType": "USER_MANAGED", "validAfterTime": "2025-02-01T00:00:00Z"}"#
+            let first = try await fixture.service.importFile(kind: .gcpKeys, path: try fixture.file("keys.json", "[\(exposed), \(other)]"),
+                                                            fileName: "keys.json", by: fixture.admin)
+            #expect(first.summary.rejected == 0 && first.summary.created == 2 && first.summary.findingCount == 1)
+            let found = try await fixture.service.findings(FindingFilter(states: [.open], minimumSeverity: .critical)).findings
+            let finding = try #require(found.first)
+            #expect(found.count == 1 && finding.rule == "gcp-key-exposed" && finding.subject.externalID == "aaaa1111")
+
+            fixture.clock.advance(seconds: 60)
+            _ = try await fixture.service.importFile(kind: .gcpKeys, path: try fixture.file("after.json", "[\(other)]"), fileName: "after.json",
+                                                     by: fixture.admin)
+            #expect(try await fixture.service.finding(id: finding.id).finding.state == .resolved)
+        }
+    }
 }

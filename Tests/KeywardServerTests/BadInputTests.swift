@@ -91,4 +91,32 @@ struct BadInputTests {
             #expect(try await client.call(.get, "/healthz", token: nil).status == .ok)
         }
     }
+
+    @Test("every JSON route is strict: a trailing comma, a member given twice at any depth, an unknown member are 400 naming it", arguments: [
+        // (method, path, body, words the message must contain)
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y",}"#, "trailing comma"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y","scopes":["a",]}"#, "trailing comma"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y","owner":"z"}"#, "member 'owner' appears twice"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y","meta":{"team":"a","team":"b"}}"#, "member 'meta.team' appears twice"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y","meta":{"list":[{"a":1,"a":2}]}}"#, "member 'meta.list[0].a' appears twice"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y","rate_limit":{"limit":5,"window_seconds":60,"burst":9}}"#, "unknown field 'rate_limit.burst'"),
+        ("POST", "/v1/keys", #"{"name":"x","owner":"y"} {"name":"z","owner":"y"}"#, "after the JSON object"),
+        ("POST", "/v1/revocations", #"{"owner":"nobody",}"#, "trailing comma"),
+        ("POST", "/v1/owners", #"{"handle":"team-x","handle":"team-y"}"#, "member 'handle' appears twice"),
+        ("POST", "/v1/reviews", #"{"name":"r",}"#, "trailing comma"),
+        ("POST", "/v1/reviews", #"{"name":"r","selector":{"provder":["aws"]}}"#, "unknown field 'selector.provder'"),
+        ("POST", "/v1/policy/check", #"{"fail_on":"high",}"#, "trailing comma"),
+        ("POST", "/v1/webhooks", #"{"url":"https://example.com/h","events":["key.revoked"],}"#, "trailing comma"),
+        ("POST", "/v1/findings/fnd_000000000000000000000000/acknowledge", #"{"note":"n",}"#, "trailing comma"),
+    ])
+    func strictJSON(method: String, path: String, body: String, message: String) async throws {
+        try await ServerFixture.withRouter { fixture, client in
+            let answer = try await client.call(HTTPRequest.Method(method)!, path, token: fixture.admin, json: body)
+            #expect(answer.status == .badRequest, "\(body): \(answer.text)")
+            #expect(answer.errorCode == "invalid_request")
+            #expect(answer.errorMessage.contains(message), "\(body): \(answer.errorMessage)")
+            let keys = try await client.call(.get, "/v1/keys", token: fixture.admin).json["keys"] as? [Any]
+            #expect(keys?.count == 1, "only the bootstrap admin key")
+        }
+    }
 }

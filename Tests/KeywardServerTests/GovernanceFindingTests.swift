@@ -118,4 +118,63 @@ struct GovernanceFindingTests {
             #expect(try await client.call(.get, "/v1/reports/posture?format=pdf", token: fixture.admin).status == .badRequest)
         }
     }
+
+    /// Two machine users whose keys fail `aws-rotation` (policy, high) and the root user with a
+    /// recent active key (the import's own `aws-root-access-key`, critical).
+    static func reportWithRoot() -> [UInt8] {
+        GovernanceFiles.credentialReport(users: 2) + Array(("<root_account>,arn:aws:iam::345678901234:root,2019-01-01T00:00:00+00:00,not_supported,N/A,"
+            + "not_supported,not_supported,true,true,2027-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n").utf8)
+    }
+
+    @Test("the CI gate counts every open finding whatever produced it, leaves acknowledged ones out, and names the sources")
+    func gateCountsEverySource() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-gate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("policy.yaml")
+        try GovernanceFiles.policy.write(to: file, atomically: true, encoding: .utf8)
+        try await ServerFixture.withRouter(configure: { $0.policyPath = file.path }) { fixture, client in
+            _ = try await client.call(.post, "/v1/inventory/import/aws-credential-report?file=r.csv", token: fixture.admin, bytes: Self.reportWithRoot())
+            _ = try await client.call(.post, "/v1/findings/evaluate", token: fixture.admin)
+            func check(_ failOn: String) async throws -> [String: Any] {
+                let answer = try await client.call(.post, "/v1/policy/check", token: fixture.admin, json: #"{"fail_on":"\#(failOn)"}"#)
+                #expect(answer.status == .ok, "\(answer.text)")
+                return answer.json
+            }
+            let high = try await check("high")
+            #expect(high["failing"] as? Int == 3, "\(high)")
+            #expect(high["failing_by_source"] as? [String: Int] == ["policy": 2, "import": 1, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0])
+            #expect(high["sources"] as? [String] == ["policy", "import", "offboarding", "review", "leak", "anomaly"])
+            #expect((high["findings"] as? [[String: Any]])?.first?["rule"] as? String == "aws-root-access-key")
+            #expect(high["total_findings"] as? Int == 3)
+            let critical = try await check("critical")
+            #expect(critical["failing"] as? Int == 1)
+
+            // A person who acknowledged a finding owns it: the gate no longer fails on it, and says so.
+            let rotation = try await client.call(.get, "/v1/findings?rule=aws-rotation", token: fixture.admin).decode(FindingListObject.self)
+            let first = try #require(rotation.findings.first)
+            #expect(try await client.call(.post, "/v1/findings/\(first.id)/acknowledge", token: fixture.admin).status == .ok)
+            let root = try await client.call(.get, "/v1/findings?rule=aws-root-access-key", token: fixture.admin).decode(FindingListObject.self)
+            #expect(try await client.call(.post, "/v1/findings/\(try #require(root.findings.first).id)/acknowledge", token: fixture.admin).status == .ok)
+            let after = try await check("high")
+            #expect(after["failing"] as? Int == 1)
+            #expect(after["acknowledged"] as? Int == 2)
+            #expect(after["failing_by_source"] as? [String: Int] == ["policy": 1, "import": 0, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0])
+            let states = (after["findings"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") }
+            #expect(states.first { $0.0 == first.id }?.1 == "acknowledged")
+        }
+    }
+
+    @Test("the findings list says when the findings were last evaluated")
+    func evaluatedAt() async throws {
+        try await ServerFixture.withRouter { fixture, client in
+            let before = try await client.call(.get, "/v1/findings", token: fixture.admin)
+            #expect(before.status == .ok && before.json.keys.contains("evaluated_at") && before.json["evaluated_at"] is NSNull)
+            let evaluated = try await client.call(.post, "/v1/findings/evaluate", token: fixture.admin)
+            let at = try #require(evaluated.json["evaluated_at"] as? String)
+            let after = try await client.call(.get, "/v1/findings", token: fixture.admin)
+            #expect(after.json["evaluated_at"] as? String == at)
+            #expect(after.json["findings"] is [Any] && after.json.keys.contains("next_cursor"))
+        }
+    }
 }

@@ -27,6 +27,17 @@ public struct CSVHeader: Sendable {
                               message: "required column is missing (the header has: \(names.joined(separator: ", ")))")
         }
     }
+
+    /// Fails the whole import on a column a format of keyward's own does not define: a misspelt
+    /// `ownr` would otherwise drop every owner in the file without a word. Unnamed columns (a
+    /// spreadsheet's trailing commas) are ignored.
+    public func rejectUnknown(allowed columns: [String], file: String, line: Int) throws {
+        let known = Set(columns.map(CSVHeader.normalize))
+        if let unknown = names.first(where: { !CSVHeader.normalize($0).isEmpty && !known.contains(CSVHeader.normalize($0)) }) {
+            throw ImportError(file: file, line: line, field: CSVHeader.normalizeSpaces(unknown),
+                              message: "unknown column; the columns are: \(columns.joined(separator: ", "))")
+        }
+    }
 }
 
 /// A data row read through its header.

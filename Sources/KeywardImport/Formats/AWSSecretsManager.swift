@@ -4,6 +4,8 @@ import KeywardCore
 /// RotationRules, LastRotatedDate, LastAccessedDate, LastChangedDate, CreatedDate, Tags}]}`.
 /// These are the persistent secrets pipelines keep; owner, environment, purpose and system come
 /// from tags when present (`owner`/`team`, `environment`/`env`, `purpose`, `system`/`application`).
+/// Members it does not read are ignored, and so are `Description` and the rotation schedule in a
+/// shape other than text.
 struct AWSSecretsManager {
     static let ownerTags = ["owner", "team"]
     static let environmentTags = ["environment", "env", "stage"]
@@ -30,10 +32,10 @@ struct AWSSecretsManager {
             if let days = element["RotationRules"]?["AutomaticallyAfterDays"], case .number(let value) = days.value {
                 attributes["rotation_days"] = String(Int(value))
             }
-            if let schedule = try element["RotationRules"]?.string("ScheduleExpression") { attributes["rotation_schedule"] = schedule }
+            if let schedule = element["RotationRules"]?.descriptive("ScheduleExpression") { attributes["rotation_schedule"] = schedule }
             if let changed = try element.time("LastChangedDate") { attributes["last_changed_at"] = changed.iso8601 }
             let deleted = try element.time("DeletedDate")
-            let description = try element.string("Description")
+            let description = element.descriptive("Description")
             let lastRotated = try element.time("LastRotatedDate")
             context.accept(InventoryRecord(
                 naturalKey: "aws:secret:\(arn)", provider: .aws, kind: .secret, externalID: arn, identity: name,

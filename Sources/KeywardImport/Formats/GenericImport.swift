@@ -6,7 +6,10 @@ struct GenericImport {
         var providers = Set<InventoryProvider>()
         try CSVReader.read(
             &source, file: context.file,
-            header: { header, line in try header.require(GenericInventory.required, file: context.file, line: line) },
+            header: { header, line in
+                try header.require(GenericInventory.required, file: context.file, line: line)
+                try header.rejectUnknown(allowed: GenericInventory.columns, file: context.file, line: line)
+            },
             row: { row in accept(row, line: row.line, providers: &providers, context: &context) },
             mismatched: { record, expected in
                 context.reject(line: record.line, field: nil, reason: "has \(record.fields.count) fields, the header has \(expected)")
@@ -18,8 +21,14 @@ struct GenericImport {
         let elements = try JSONRecords.elements(of: bytes, member: nil, file: context.file)
         var providers = Set<InventoryProvider>()
         for element in elements {
-            guard element.object != nil else {
+            guard let members = element.object else {
                 context.reject(line: element.line, field: nil, reason: "expected an object, got \(element.typeName)")
+                continue
+            }
+            // keyward's own format is strict, like its API: a misspelt member is an error, not a silent gap.
+            if let unknown = members.keys.filter({ !GenericInventory.columnSet.contains($0) }).min() {
+                context.reject(line: element.line, field: unknown, reason: "unknown member; the members are: \(GenericInventory.columns.joined(separator: ", "))",
+                               identity: element.identityHint)
                 continue
             }
             accept(element, line: element.line, providers: &providers, context: &context)

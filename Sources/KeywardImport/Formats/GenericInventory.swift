@@ -24,10 +24,14 @@ protocol GenericFields {
 /// | last_used_service, last_used_region | no | text |
 /// | status | no | active (default), disabled, expired, revoked |
 /// | tags | no | `k=v;k2=v2` in CSV, an object in JSON |
+///
+/// Unlike the providers' exports, this format is keyward's own and strict: an unknown column
+/// fails the file, an unknown member rejects its element.
 enum GenericInventory {
     static let columns = ["provider", "external_id", "kind", "identity", "account", "name", "owner", "purpose", "system",
                           "environments", "scopes", "created_at", "last_rotated_at", "last_used_at", "last_used_service",
                           "last_used_region", "expires_at", "reviewed_at", "status", "tags"]
+    static let columnSet = Set(columns)
     static let required = ["provider", "external_id"]
     static let importableStatuses: [InventoryStatus] = [.active, .disabled, .expired, .revoked]
 

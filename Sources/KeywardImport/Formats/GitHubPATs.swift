@@ -4,7 +4,8 @@ import KeywardCore
 /// the organisation (`id`, `owner.login`, `repository_selection`, `permissions`,
 /// `access_granted_at`, `token_expired`, `token_expires_at`, `token_last_used_at`). Permissions
 /// become scopes such as `repository:contents:write`; `repository_selection: all` adds
-/// `repositories:all`, which the default policy treats as a wildcard.
+/// `repositories:all`, which the default policy treats as a wildcard. Members it does not read
+/// are ignored, and so are `token_name` and `token_id` in a shape other than text.
 struct GitHubPATs {
     func run(_ bytes: [UInt8], context: inout ImportContext) throws -> ImportResult {
         let elements = try JSONRecords.elements(of: bytes, member: nil, file: context.file)
@@ -18,9 +19,9 @@ struct GitHubPATs {
             if selection == "all" { scopes.append("repositories:all") }
             var attributes: [String: String] = [:]
             if let selection { attributes["repository_selection"] = selection }
-            if let tokenID = try element.string("token_id") { attributes["token_id"] = tokenID }
+            if let tokenID = element.descriptive("token_id") { attributes["token_id"] = tokenID }
             let expired = try element.bool("token_expired") ?? false
-            let tokenName = try element.string("token_name")
+            let tokenName = element.descriptive("token_name")
             let granted = try element.time("access_granted_at")
             context.accept(InventoryRecord(
                 naturalKey: "github:personal_access_token:\(id)", provider: .github, kind: .personalAccessToken,

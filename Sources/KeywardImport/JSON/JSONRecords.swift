@@ -7,7 +7,7 @@ enum JSONRecords {
     /// export of this kind, and fails whole.
     static func elements(of bytes: [UInt8], member: String?, file: String) throws -> [LocatedJSON] {
         var elements: [LocatedJSON] = []
-        for document in try JSONParser.parseDocuments(bytes, file: file) {
+        for document in try documents(of: bytes, file: file) {
             if let array = document.array {
                 for element in array {
                     if let member, let nested = element[member]?.array { elements.append(contentsOf: nested) } else { elements.append(element) }
@@ -20,6 +20,19 @@ enum JSONRecords {
             }
         }
         return elements
+    }
+
+    /// Every JSON value in the file (see ``KeywardCore/StrictJSONParser/parseDocuments(_:)``); a
+    /// file that is empty or not strict JSON fails whole, naming the line (and member) at fault.
+    static func documents(of bytes: [UInt8], file: String) throws(ImportError) -> [LocatedJSON] {
+        let documents: [LocatedJSON]
+        do {
+            documents = try StrictJSONParser.parseDocuments(bytes)
+        } catch {
+            throw ImportError(file: file, line: error.line, field: nil, message: "invalid JSON: \(error)")
+        }
+        guard !documents.isEmpty else { throw ImportError(file: file, line: 1, field: nil, message: "the file is empty: expected JSON") }
+        return documents
     }
 
     /// Calls `read` for every element that is an object; a `RowProblem` rejects that element only.

@@ -8,7 +8,8 @@ import KeywardCore
 /// whose id was learned from `list-access-keys` matches a later import of it under any key).
 struct InventoryMerger {
     enum Outcome: Equatable {
-        case created, updated, unchanged
+        /// Each with the record as the inventory now holds it (merged with what it held before).
+        case created(InventoryRecord), updated(InventoryRecord), unchanged(InventoryRecord)
         /// The same credential appeared earlier in this file, on `line`.
         case duplicate(line: Int)
     }
@@ -51,7 +52,7 @@ struct InventoryMerger {
             record.lastSeenAt = now
             changed.append(record)
             created += 1
-            return .created
+            return .created(record)
         }
         if listedLine[position] != 0 { return .duplicate(line: listedLine[position]) }
         listedLine[position] = line
@@ -60,11 +61,11 @@ struct InventoryMerger {
         let next = old.merged(with: incoming, at: now)
         guard next.differsInContent(from: old) else {
             unchangedKeys.append(old.naturalKey)
-            return .unchanged
+            return .unchanged(old)
         }
         changed.append(next)
         updated += 1
-        return .updated
+        return .updated(next)
     }
 
     /// Marks as disappeared every record in `scope` that this import did not list, except those of

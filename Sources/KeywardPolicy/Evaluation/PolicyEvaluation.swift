@@ -7,7 +7,8 @@ public struct PolicyEvaluation: Sendable {
     public var checks: [CheckResult]
     public var evaluatedAt: Timestamp
 
-    /// Open findings at or above `severity`: what `keyward policy check --fail-on` counts.
+    /// Unsuppressed findings at or above `severity`: the policy's share of what `keyward policy
+    /// check --fail-on` counts (the gate adds the other sources' findings and acknowledgements).
     public func failing(atOrAbove severity: FindingSeverity) -> [Finding] {
         findings.filter { $0.state != .suppressed && $0.severity >= severity }
     }

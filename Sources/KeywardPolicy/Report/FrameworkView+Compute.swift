@@ -6,6 +6,7 @@ extension FrameworkView {
         "aws-root-access-key": "AWS root user holds an active access key (credential report)",
         "aws-root-account-used": "AWS root user used recently (credential report)",
         "aws-machine-user-console-password": "console password on an IAM user that holds access keys (credential report)",
+        "gcp-key-exposed": "GCP service-account key Google reports exposed (gcp-keys import)",
         OffboardingPlan.rule: "live external credential of an offboarded owner",
         ReviewCampaign.overdueRule: "access-review answer overdue",
     ]

@@ -78,21 +78,22 @@ extension PolicyObject {
 }
 
 extension PolicyCheckObject {
-    /// `limit` findings, worst first; counts cover all. Suppressed findings never fail the check.
-    public init(_ evaluation: PolicyEvaluation, policy: Policy, file: String, failOn: FindingSeverity, limit: Int) {
+    /// `limit` findings, worst first; counts cover all, of every source. Only open findings fail.
+    public init(_ gate: PolicyGate, policy: Policy, file: String, failOn: FindingSeverity, limit: Int) {
+        let findings = gate.entries.map(\.finding)
         var bySeverity: [String: Int] = [:]
-        var suppressed = 0
-        for finding in evaluation.findings {
-            if finding.state == .suppressed { suppressed += 1 } else { bySeverity[finding.severity.rawValue, default: 0] += 1 }
-        }
-        let worstFirst = evaluation.findings.enumerated().sorted { lhs, rhs in
+        for finding in findings where finding.state != .suppressed { bySeverity[finding.severity.rawValue, default: 0] += 1 }
+        let worstFirst = findings.enumerated().sorted { lhs, rhs in
             let left = (lhs.element.state == .suppressed ? 0 : 1, lhs.element.severity)
             let right = (rhs.element.state == .suppressed ? 0 : 1, rhs.element.severity)
             return left != right ? (left.0, left.1) > (right.0, right.1) : lhs.offset < rhs.offset
         }.prefix(max(0, limit)).map(\.element)
-        self.init(policy: policy.name, file: file, evaluatedAt: evaluation.evaluatedAt, failOn: failOn,
-                  failing: evaluation.failing(atOrAbove: failOn).count, totalFindings: evaluation.findings.count, suppressed: suppressed,
-                  bySeverity: bySeverity, findings: worstFirst, findingsOmitted: max(0, evaluation.findings.count - worstFirst.count),
-                  checks: evaluation.checks.map(CheckObject.init))
+        let bySource = gate.failingBySource(atOrAbove: failOn)
+        self.init(policy: policy.name, file: file, evaluatedAt: gate.evaluation.evaluatedAt, failOn: failOn,
+                  failing: bySource.reduce(0) { $0 + $1.count }, failingBySource: Dictionary(uniqueKeysWithValues: bySource.map { ($0.source.rawValue, $0.count) }),
+                  sources: PolicyGate.sources.map(\.rawValue), totalFindings: findings.count,
+                  suppressed: findings.count { $0.state == .suppressed }, acknowledged: findings.count { $0.state == .acknowledged },
+                  bySeverity: bySeverity, findings: worstFirst, findingsOmitted: max(0, findings.count - worstFirst.count),
+                  checks: gate.evaluation.checks.map(CheckObject.init))
     }
 }

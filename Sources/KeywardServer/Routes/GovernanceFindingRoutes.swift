@@ -22,7 +22,8 @@ enum FindingRoutes {
                 filter.limit = try request.intQuery("limit") ?? FindingFilter.defaultLimit
                 filter.cursor = try request.query("cursor")
                 let page = try await governance.findings(filter)
-                return try JSONBody.response(FindingListObject(findings: page.findings, nextCursor: page.nextCursor))
+                return try JSONBody.response(FindingListObject(findings: page.findings, nextCursor: page.nextCursor,
+                                                               evaluatedAt: try await governance.lastEvaluatedAt()))
             },
             APIRoute(.get, "/v1/findings/{id}", scope: "keyward:read") { _, context, _ in
                 let found = try await governance.finding(id: try context.textParameter("id"))

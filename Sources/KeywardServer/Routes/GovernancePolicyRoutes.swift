@@ -6,7 +6,8 @@ import KeywardPolicy
 import NIOCore
 
 /// `/v1/policy…` and `/v1/reports/posture`: the policy in force, reloading it from its file,
-/// checking a policy against the inventory without storing anything (CI gates), and the report.
+/// checking a policy against the inventory without storing anything (CI gates, which also count
+/// every other source's open findings), and the report.
 enum PolicyRoutes {
     /// Policy texts are small; a megabyte leaves room for long exception lists.
     static let maxPolicyBytes = 1 << 20
@@ -35,8 +36,8 @@ enum PolicyRoutes {
                 if let text = body.policy {
                     loaded = try await GovernanceRoutes.mappingFileErrors { try LoadedPolicy.parse(text, file: body.file ?? "policy.yaml") }
                 }
-                let evaluation = try await governance.check(loaded.policy)
-                return try JSONBody.response(PolicyCheckObject(evaluation, policy: loaded.policy, file: loaded.file, failOn: body.failOn ?? .info, limit: limit))
+                let gate = try await governance.gate(loaded.policy)
+                return try JSONBody.response(PolicyCheckObject(gate, policy: loaded.policy, file: loaded.file, failOn: body.failOn ?? .info, limit: limit))
             },
             APIRoute(.get, "/v1/reports/posture", scope: "keyward:read") { request, _, _ in
                 let format = try request.query("format") ?? "json"

@@ -9,7 +9,8 @@ enum ReviewRoutes {
         let governance = node.governance
         return [
             APIRoute(.post, "/v1/reviews", scope: "keyward:write") { request, context, credential in
-                let body = try await JSONBody.decode(ReviewStartBody.self, from: request, context: context, allowed: ["name", "selector", "due_days"])
+                let body = try await JSONBody.decode(ReviewStartBody.self, from: request, context: context, allowed: ["name", "selector", "due_days"],
+                                               nested: ["selector": SelectorObject.members])
                 let selector = body.selector ?? SelectorObject()
                 let name = body.name ?? "Access review \(node.clock.now().iso8601.prefix(10))"
                 let campaign = try await governance.startReview(name: name, selector: try selector.selector(), scopeDescription: selector.description,

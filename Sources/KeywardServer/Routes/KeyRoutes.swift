@@ -11,7 +11,7 @@ enum KeyRoutes {
             APIRoute(.post, "/v1/keys", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(IssueRequest.self, from: request, context: context, allowed: [
                     "name", "owner", "scopes", "environment", "expires_at", "ttl_seconds", "meta", "rate_limit", "allowed_cidrs",
-                ])
+                ], nested: ["rate_limit": ["limit", "window_seconds"]])
                 let issued = try await keys.issue(body, by: credential!.principal)
                 return try JSONBody.response(IssuedKeyObject(key: issued.plaintext.reveal(), object: node.present(issued.record)), status: .created)
             },

@@ -88,8 +88,20 @@ extension GovernanceSQL {
         try await findings(where: "rule = \(bind: rule) AND owner_folded = \(bind: owner.lowercased())", pageSize: 20_000)
     }
 
+    /// Stored findings that are not resolved, each with the source that raised it: what the CI
+    /// gate counts beside a fresh evaluation of the policy.
+    public func currentFindingsWithSource(pageSize: Int = 20_000) async throws -> [(source: FindingSource, finding: Finding)] {
+        try await findings(where: "state <> 'resolved'", pageSize: pageSize) { row in
+            (try row.enumeration("source", as: FindingSource.self), try FindingRow.decode(row))
+        }
+    }
+
     private func findings(where condition: SQLQueryString, pageSize: Int) async throws -> [Finding] {
-        var result: [Finding] = []
+        try await findings(where: condition, pageSize: pageSize, FindingRow.decode)
+    }
+
+    private func findings<Row>(where condition: SQLQueryString, pageSize: Int, _ decode: (any SQLRow) throws -> Row) async throws -> [Row] {
+        var result: [Row] = []
         var after: Int64 = 0
         while true {
             let rows = try await db.raw("""
@@ -98,7 +110,7 @@ extension GovernanceSQL {
                 """).all()
             guard let last = rows.last else { return result }
             after = try last.integer("seq")
-            result.append(contentsOf: try rows.map(FindingRow.decode))
+            result.append(contentsOf: try rows.map(decode))
             if rows.count < pageSize { return result }
         }
     }

@@ -6,11 +6,11 @@ import KeywardGovernance
 import KeywardStore
 
 /// `keyward findings …`: what the policy, imports, offboarding and reviews found, kept current by
-/// the server.
+/// the server, or evaluated explicitly (`findings evaluate --db`) when there is none.
 struct FindingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "findings",
-        abstract: "List, show and acknowledge governance findings; evaluate now.",
+        abstract: "List, show and acknowledge governance findings; evaluate the policy now (through a server or offline).",
         subcommands: [List.self, Show.self, Acknowledge.self, Evaluate.self]
     )
 
@@ -43,6 +43,8 @@ struct FindingsCommand: AsyncParsableCommand {
                 try Output.json(list)
             } else {
                 FindingsCommand.table(list.findings)
+                print(list.evaluatedAt.map { "policy findings last evaluated at \($0.iso8601)" }
+                      ?? "the policy has never been evaluated here: run keyward findings evaluate\(database.isOffline ? " with the same --db or --database-url" : "")")
                 if let next = list.nextCursor { Output.note("more findings: --cursor \(next) (or --all)") }
             }
         }
@@ -54,11 +56,12 @@ struct FindingsCommand: AsyncParsableCommand {
                     severities: try Self.parse(severity, as: FindingSeverity.self, option: "--severity"), minimumSeverity: minSeverity,
                     rule: rule, owner: owner, framework: framework, subjectID: subject, limit: limit ?? FindingFilter.defaultLimit)
                 return try await LocalGovernance.run(database) { service in
-                    try await pages { cursor in
+                    let evaluatedAt = try await service.lastEvaluatedAt()
+                    return try await pages { cursor in
                         var page = filter
                         page.cursor = cursor
                         let found = try await service.findings(page)
-                        return FindingListObject(findings: found.findings, nextCursor: found.nextCursor)
+                        return FindingListObject(findings: found.findings, nextCursor: found.nextCursor, evaluatedAt: evaluatedAt)
                     }
                 }
             }
@@ -115,7 +118,7 @@ struct FindingsCommand: AsyncParsableCommand {
     struct Acknowledge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ack",
-            abstract: "Acknowledge an open finding: you own the follow-up; it still counts until resolved."
+            abstract: "Acknowledge an open finding: you own the follow-up; reports count it until resolved, the CI gate no longer fails on it."
         )
         @Argument(help: "Finding id (fnd_…).") var id: String
         @Option(name: .long, help: "What you will do about it.") var note: String?
@@ -129,12 +132,30 @@ struct FindingsCommand: AsyncParsableCommand {
 
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Evaluate the server's policy now instead of waiting for the next change or the hourly run."
+            abstract: "Evaluate the policy now and store its findings: the server's, or offline the database's with --db or --database-url.",
+            discussion: """
+                A server evaluates by itself after every change and hourly; this asks it to now (POST /v1/findings/evaluate, \
+                keyward:write). Offline there is no server to do it, so after imports or other changes with --db, run this before \
+                reading findings; the findings and a findings.evaluated audit event are stored as the server would store them. \
+                Reports and findings list never evaluate: they show the stored findings and when they were evaluated.
+                """
         )
+        @Option(name: .long, help: "With --db or --database-url: the policy to evaluate (default: the policy setting, else the built-in policy).")
+        var policy: String?
+        @OptionGroup var database: DatabaseOption
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if policy != nil && !database.isOffline { throw ValidationError("--policy applies to --db or --database-url; a server evaluates its own policy") }
+        }
+
         func run() async throws {
-            let summary = try await Client.run { try await $0.evaluate() }
+            let summary = try await GovernanceFailure.exitOnError {
+                if database.isOffline {
+                    return try await LocalGovernance.run(database, policy: policy) { try await $0.evaluate(actor: "cli") }
+                }
+                return try await Client.run { try await $0.evaluate() }
+            }
             if output.json { return try Output.json(summary) }
             print("evaluated \(summary.items) credential(s) against \(summary.policy): \(summary.findings) finding(s); "
                   + "opened \(summary.opened), reopened \(summary.reopened), resolved \(summary.resolved), suppressed \(summary.suppressed)")

@@ -16,12 +16,13 @@ struct PolicyCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Evaluate a policy over the inventory without storing anything.",
+            abstract: "Evaluate a policy over the inventory without storing anything; gate on every open finding.",
             discussion: """
-                Evaluates --policy FILE (default: the server's policy; with --db, the policy setting, else the built-in policy) over the server's
-                inventory, or over --db PATH offline. Exit code 0 when no unsuppressed finding is at or above --fail-on,
-                1 when some are, 2 on error — a policy file with an error is named by file, line and field, and nothing
-                is evaluated.
+                Evaluates --policy FILE (default: the server's policy; with --db, the policy setting, else the built-in policy) over the server's \
+                inventory, or over --db PATH offline, and counts it together with the open findings of every other source: leaked keys, \
+                imports, offboarding, reviews, usage anomalies. Exit code 0 when no open finding (not acknowledged, not suppressed by an \
+                exception) is at or above --fail-on, 1 when some are, 2 on error — a policy file with an error is named by file, line and \
+                field, and nothing is evaluated.
                 """
         )
 
@@ -46,7 +47,7 @@ struct PolicyCommand: AsyncParsableCommand {
             if database.isOffline {
                 return try await LocalGovernance.run(database, policy: policy) { service in
                     let rules = service.policy
-                    return PolicyCheckObject(try await service.check(), policy: rules.policy, file: rules.file, failOn: failOn, limit: limit)
+                    return PolicyCheckObject(try await service.gate(), policy: rules.policy, file: rules.file, failOn: failOn, limit: limit)
                 }
             }
             let loaded = try policy.map(LoadedPolicy.load(file:))
@@ -57,8 +58,12 @@ struct PolicyCommand: AsyncParsableCommand {
         static func print(_ result: PolicyCheckObject) {
             let severities = FindingSeverity.allCases.reversed().map { "\($0.rawValue) \(result.bySeverity[$0.rawValue] ?? 0)" }
             Swift.print("policy \(result.policy) (\(result.file)), evaluated \(result.evaluatedAt.iso8601)")
-            Swift.print("findings: \(result.totalFindings - result.suppressed) (\(severities.joined(separator: ", "))); \(result.suppressed) suppressed by exceptions")
-            Swift.print("failing at or above \(result.failOn.rawValue): \(result.failing)")
+            Swift.print("findings: \(result.totalFindings - result.suppressed) (\(severities.joined(separator: ", "))); "
+                        + "\(result.suppressed) suppressed by exceptions; \(result.acknowledged) acknowledged (these do not fail)")
+            let bySource = result.sources.compactMap { source in result.failingBySource[source].flatMap { $0 > 0 ? "\(source) \($0)" : nil } }
+            Swift.print("failing at or above \(result.failOn.rawValue): \(result.failing)"
+                        + (bySource.isEmpty ? "" : " (\(bySource.joined(separator: ", ")))")
+                        + "; sources counted: \(result.sources.joined(separator: ", "))")
             if !result.findings.isEmpty {
                 Swift.print("")
                 FindingsCommand.table(result.findings)

@@ -9,25 +9,29 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "The posture report: inventory by status, provider, environment and age, expiring keys, findings by severity and framework, top risks, review coverage.",
-        discussion: "From the server (GET /v1/reports/posture), or offline from --db PATH (evaluating the default policy, or --policy FILE, first)."
+        discussion: """
+            From the server (GET /v1/reports/posture), or offline from --db PATH or --database-url URL. A report reads and never \
+            writes: offline it reports the stored findings as last evaluated (keyward findings evaluate --db PATH stores a fresh \
+            evaluation) and says on stderr when that was.
+            """
     )
 
     @Option(name: .long, help: "md, json or html (default md).") var format: String = "md"
     @Option(name: .long, help: "Write to this file instead of stdout.") var output: String?
-    @Option(name: .long, help: "With --db: the policy to evaluate first (default: the policy setting, else the built-in policy).") var policy: String?
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
         guard PostureReportRenderer.Format(rawValue: format) != nil else { throw ValidationError("--format must be md, json or html") }
-        if policy != nil && !database.isOffline { throw ValidationError("--policy applies to --db; a server reports with its own policy") }
     }
 
     func run() async throws {
         let rendered = try await GovernanceFailure.exitOnError { () -> String in
             if database.isOffline {
-                return try await LocalGovernance.run(database, policy: policy) { service in
-                    try await service.evaluate(actor: "cli")
-                    return try PostureReportRenderer.render(try await service.report(), as: PostureReportRenderer.Format(rawValue: format)!)
+                return try await LocalGovernance.run(database) { service in
+                    let report = try await service.report()
+                    Output.note(try await service.lastEvaluatedAt().map { "policy findings as last evaluated at \($0.iso8601)" }
+                                ?? "the policy has never been evaluated here: run keyward findings evaluate with the same --db or --database-url")
+                    return try PostureReportRenderer.render(report, as: PostureReportRenderer.Format(rawValue: format)!)
                 }
             }
             return try await Client.run { try await $0.report(format: format) }

@@ -1,53 +1,5 @@
 import KeywardCore
 
-/// A JSON value that remembers the line it starts on, so that a rejected element of an export
-/// can be reported as `file:line` like a CSV row.
-struct LocatedJSON {
-    enum Value {
-        case null
-        case bool(Bool)
-        case number(Double)
-        case string(String)
-        case array([LocatedJSON])
-        case object([String: LocatedJSON])
-    }
-
-    var line: Int
-    var value: Value
-
-    subscript(member: String) -> LocatedJSON? {
-        if case .object(let members) = value { return members[member] }
-        return nil
-    }
-
-    var isNull: Bool {
-        if case .null = value { return true }
-        return false
-    }
-
-    var array: [LocatedJSON]? {
-        if case .array(let elements) = value { return elements }
-        return nil
-    }
-
-    var object: [String: LocatedJSON]? {
-        if case .object(let members) = value { return members }
-        return nil
-    }
-
-    /// A name for the value's type, for error messages.
-    var typeName: String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}
-
 /// Typed reads of an object's members that fail with the member's name, for row rejections.
 extension LocatedJSON {
     func string(_ member: String) throws(RowProblem) -> String? {
@@ -58,6 +10,13 @@ extension LocatedJSON {
             return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         default: throw RowProblem(field: member, reason: "expected a string, got \(node.typeName)")
         }
+    }
+
+    /// A member keyward only records (a name, a provider fact): its text when it is a string or
+    /// a number, nil for any other shape. A provider that changes the shape of such a member
+    /// must not cost the row: the credential, its identity and its dates still import.
+    func descriptive(_ member: String) -> String? {
+        try? string(member)
     }
 
     func requiredString(_ member: String) throws(RowProblem) -> String {
