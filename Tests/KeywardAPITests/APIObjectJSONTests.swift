@@ -24,7 +24,7 @@ struct APIObjectJSONTests {
             "rotated_from":null,"rotated_to":"key_2","scopes":[],"start":"AbCd","status":"active","updated_at":"2026-01-02T03:04:05Z","use_count":0}
             """#),
         ("KeyListObject", #"{"keys":[\#(key)],"next_cursor":"c1"}"#),
-        ("FindingListObject", #"{"findings":[\#(finding)],"next_cursor":"c1"}"#),
+        ("FindingListObject", #"{"evaluated_at":"2026-01-04T00:00:00Z","findings":[\#(finding)],"next_cursor":"c1"}"#),
         ("FindingHistoryObject", #"{"actor":"policy","at":"2026-01-02T03:04:05Z","from":"open","reason":"gone","to":"resolved"}"#),
         ("ImportRejectionObject", #"{"field":"f","file":"a.csv","line":3,"reason":"bad"}"#),
         ("InventoryEntryObject", #"""
@@ -94,7 +94,7 @@ struct APIObjectJSONTests {
             "updated_at":"2026-01-02T03:04:05Z","use_count":0}
             """#),
         ("KeyListObject", #"{"keys":[]}"#, #"{"keys":[],"next_cursor":null}"#),
-        ("FindingListObject", #"{"findings":[]}"#, #"{"findings":[],"next_cursor":null}"#),
+        ("FindingListObject", #"{"findings":[]}"#, #"{"evaluated_at":null,"findings":[],"next_cursor":null}"#),
         ("FindingHistoryObject", #"{"actor":"policy","at":"2026-01-02T03:04:05Z","reason":"new","to":"open"}"#,
          #"{"actor":"policy","at":"2026-01-02T03:04:05Z","from":null,"reason":"new","to":"open"}"#),
         ("ImportRejectionObject", #"{"file":"a.csv","line":3,"reason":"bad"}"#, #"{"field":null,"file":"a.csv","line":3,"reason":"bad"}"#),

@@ -162,6 +162,10 @@ struct LeakRoutesTests {
                 (#"[{"token":""}]"#, .badRequest),
                 (#"[[[[[[[[[[[[]]]]]]]]]]]]"#, .badRequest),
                 ("", .badRequest),
+                // Strict JSON, as on every route: no trailing comma, no member given twice.
+                (#"[{"token":"\#(key.key)","type":"t","url":"u","source":"s"},]"#, .badRequest),
+                (#"[{"token":"\#(key.key)","type":"t","url":"u","source":"s",}]"#, .badRequest),
+                (#"[{"token":"x","token":"\#(key.key)","type":"t"}]"#, .badRequest),
             ]
             for (text, status) in cases {
                 let answer = try await send(text)

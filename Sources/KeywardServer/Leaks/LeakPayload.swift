@@ -35,10 +35,15 @@ struct LeakPayload {
     init(_ bytes: [UInt8], format: KeyFormat, configuration: LeakConfiguration, acceptsHashes: Bool, strict: Bool) throws(APIError) {
         guard !bytes.isEmpty else { throw .badRequest("request body is empty; send a JSON array of {token, type, url, source}") }
         guard Self.depth(of: bytes) <= Self.maximumDepth else { throw .badRequest("body is nested too deeply") }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: []) else {
-            throw .badRequest("body is not valid JSON")
+        let document: LocatedJSON
+        do {
+            // Strict as every other body: a trailing comma or a member given twice is refused,
+            // not read one way here and another way by whoever else parses the report.
+            document = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw .badRequest("body is not valid JSON: \(error) (line \(error.line))")
         }
-        guard let array = object as? [Any] else { throw .badRequest("body must be a JSON array of {token, type, url, source}") }
+        guard let array = document.array else { throw .badRequest("body must be a JSON array of {token, type, url, source}") }
         guard array.count <= configuration.maxItems else {
             throw APIError(.contentTooLarge, code: "too_many_tokens", message: "a report holds at most \(configuration.maxItems) tokens; this one has \(array.count)")
         }
@@ -46,17 +51,17 @@ struct LeakPayload {
         var items: [Item] = []
         items.reserveCapacity(array.count)
         for (index, element) in array.enumerated() {
-            guard let members = element as? [String: Any] else { throw .badRequest("[\(index)] must be an object {token, type, url, source}") }
+            guard let members = element.object else { throw .badRequest("[\(index)] must be an object {token, type, url, source}") }
             if strict, let unknown = members.keys.filter({ !allowed.contains($0) }).sorted().first {
                 throw .badRequest("[\(index)]: unknown field '\(unknown.prefix(64))'; allowed: \(allowed.sorted().joined(separator: ", "))")
             }
             let type = try Self.text(members, "type", index: index, maximum: Self.maximumTypeLength)
             let url = try Self.text(members, "url", index: index, maximum: Self.maximumURLLength)
             let source = try Self.text(members, "source", index: index, maximum: Self.maximumSourceLength)
-            let token = members["token"]
-            let hashText = acceptsHashes ? members["token_hash"] : nil
+            let token = members["token"]?.value
+            let hashText = acceptsHashes ? members["token_hash"]?.value : nil
             switch (token, hashText) {
-            case (let token as String, nil):
+            case (.string(let token), nil):
                 guard !token.isEmpty, token.utf8.count <= configuration.maxTokenLength else {
                     throw .badRequest("[\(index)].token must be 1-\(configuration.maxTokenLength) bytes")
                 }
@@ -66,7 +71,7 @@ struct LeakPayload {
                     return (KeyHash(of: raw), format.accepts(raw))
                 }
                 items.append(Item(hash: hash, isCandidate: candidate, tokenType: type, url: url, source: source))
-            case (nil, let hashText as String):
+            case (nil, .string(let hashText)):
                 guard let hash = KeyHash(hex: hashText) else { throw .badRequest("[\(index)].token_hash must be 64 hex digits (SHA-256 of the token)") }
                 items.append(Item(hash: hash, isCandidate: true, tokenType: type, url: url, source: source))
             case (nil, nil):
@@ -81,10 +86,10 @@ struct LeakPayload {
     }
 
     /// An optional string member (null and absent read as empty), bounded.
-    static func text(_ members: [String: Any], _ name: String, index: Int, maximum: Int) throws(APIError) -> String {
-        switch members[name] {
-        case nil, is NSNull: return ""
-        case let value as String:
+    static func text(_ members: [String: LocatedJSON], _ name: String, index: Int, maximum: Int) throws(APIError) -> String {
+        switch members[name]?.value {
+        case nil, .null: return ""
+        case .string(let value):
             guard value.utf8.count <= maximum else { throw .badRequest("[\(index)].\(name) must be at most \(maximum) bytes") }
             return value
         default: throw .badRequest("[\(index)].\(name) must be a string")
