@@ -93,7 +93,7 @@ extension KeywardConfiguration {
         .integer("leak_max_in_flight", \.leaks.maxInFlight, in: 1...1024, help: "Leak reports worked on at once per node; more are answered 429 with Retry-After."),
     ]
 
-    /// The setting of that name, flag or variable.
+    /// The setting of that name.
     public static func setting(named name: String) -> Setting? {
         settings.first { $0.name == name }
     }
