@@ -51,11 +51,11 @@ extension KeywardClient {
     }
 
     public func finding(id: String) async throws -> FindingDetailObject {
-        try await send(.GET, "/v1/findings/\(Self.textSegment(id))")
+        try await send(.GET, "/v1/findings/\(try Self.textSegment(id, as: .findingID))")
     }
 
     public func acknowledge(findingID: String, note: String?) async throws -> Finding {
-        try await send(.POST, "/v1/findings/\(Self.textSegment(findingID))/acknowledge", body: AcknowledgeBody(note: note))
+        try await send(.POST, "/v1/findings/\(try Self.textSegment(findingID, as: .findingID))/acknowledge", body: AcknowledgeBody(note: note))
     }
 
     public func evaluate() async throws -> EvaluationObject {
@@ -73,19 +73,19 @@ extension KeywardClient {
     }
 
     public func owner(handle: String) async throws -> OwnerEntry {
-        try await send(.GET, "/v1/owners/\(Self.textSegment(handle))")
+        try await send(.GET, "/v1/owners/\(try Self.textSegment(handle, as: .ownerHandle))")
     }
 
     public func updateOwner(handle: String, _ body: OwnerUpdateBody) async throws -> OwnerEntry {
-        try await send(.PATCH, "/v1/owners/\(Self.textSegment(handle))", body: body)
+        try await send(.PATCH, "/v1/owners/\(try Self.textSegment(handle, as: .ownerHandle))", body: body)
     }
 
     public func depart(handle: String) async throws -> OwnerEntry {
-        try await send(.POST, "/v1/owners/\(Self.textSegment(handle))/depart")
+        try await send(.POST, "/v1/owners/\(try Self.textSegment(handle, as: .ownerHandle))/depart")
     }
 
     public func offboard(handle: String, reason: String?) async throws -> OffboardResultObject {
-        try await send(.POST, "/v1/owners/\(Self.textSegment(handle))/offboard", body: OffboardBody(reason: reason))
+        try await send(.POST, "/v1/owners/\(try Self.textSegment(handle, as: .ownerHandle))/offboard", body: OffboardBody(reason: reason))
     }
 
     // MARK: reviews
@@ -99,20 +99,20 @@ extension KeywardClient {
     }
 
     public func review(id: String) async throws -> ReviewDetailObject {
-        try await send(.GET, "/v1/reviews/\(Self.textSegment(id))")
+        try await send(.GET, "/v1/reviews/\(try Self.textSegment(id, as: .reviewID))")
     }
 
     public func attest(reviewID: String, _ body: AttestBody) async throws -> AttestResultObject {
-        try await send(.POST, "/v1/reviews/\(Self.textSegment(reviewID))/attest", body: body)
+        try await send(.POST, "/v1/reviews/\(try Self.textSegment(reviewID, as: .reviewID))/attest", body: body)
     }
 
     public func closeReview(id: String) async throws -> ReviewSummaryObject {
-        try await send(.POST, "/v1/reviews/\(Self.textSegment(id))/close")
+        try await send(.POST, "/v1/reviews/\(try Self.textSegment(id, as: .reviewID))/close")
     }
 
     /// The evidence document exactly as the server wrote it (its `sha256` covers the rest).
     public func evidence(reviewID: String) async throws -> String {
-        try await text(.GET, "/v1/reviews/\(Self.textSegment(reviewID))/evidence")
+        try await text(.GET, "/v1/reviews/\(try Self.textSegment(reviewID, as: .reviewID))/evidence")
     }
 
     // MARK: policy and report
@@ -143,7 +143,9 @@ extension KeywardClient {
     }
 
     /// Owner handles (`alice@example.com`), finding and review ids, percent-encoded as one segment.
-    static func textSegment(_ text: String) -> String {
+    /// A percent-encoded path segment; a key given instead is refused, neither sent nor repeated.
+    static func textSegment(_ text: String, as kind: GivenIdentifier) throws -> String {
+        if let refusal = kind.keyRefusal(text) { throw ClientError.configuration(refusal) }
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/%?#")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

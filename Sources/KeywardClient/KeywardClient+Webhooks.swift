@@ -11,17 +11,17 @@ extension KeywardClient {
     }
 
     public func webhook(id: String) async throws -> WebhookSubscription {
-        try await send(.GET, "/v1/webhooks/\(try Self.pathSegment(id))")
+        try await send(.GET, "/v1/webhooks/\(try Self.pathSegment(id, as: .webhookID))")
     }
 
     public func setWebhookPaused(id: String, _ paused: Bool) async throws -> WebhookSubscription {
-        try await send(.PATCH, "/v1/webhooks/\(try Self.pathSegment(id))", body: WebhookUpdateBody(paused: paused))
+        try await send(.PATCH, "/v1/webhooks/\(try Self.pathSegment(id, as: .webhookID))", body: WebhookUpdateBody(paused: paused))
     }
 
     /// Deletes the subscription (and its queued deliveries); returns it as it was.
     @discardableResult
     public func deleteWebhook(id: String) async throws -> WebhookSubscription {
-        try await send(.DELETE, "/v1/webhooks/\(try Self.pathSegment(id))")
+        try await send(.DELETE, "/v1/webhooks/\(try Self.pathSegment(id, as: .webhookID))")
     }
 
     public func webhookDeliveries(id: String, state: WebhookDelivery.State? = nil, limit: Int? = nil, cursor: String? = nil) async throws -> WebhookDeliveryList {
@@ -29,10 +29,10 @@ extension KeywardClient {
         if let state { query.append(("state", state.rawValue)) }
         if let limit { query.append(("limit", String(limit))) }
         if let cursor { query.append(("cursor", cursor)) }
-        return try await send(.GET, "/v1/webhooks/\(try Self.pathSegment(id))/deliveries", query: query)
+        return try await send(.GET, "/v1/webhooks/\(try Self.pathSegment(id, as: .webhookID))/deliveries", query: query)
     }
 
     public func redeliverWebhook(id: String, delivery: String) async throws -> WebhookDelivery {
-        try await send(.POST, "/v1/webhooks/\(try Self.pathSegment(id))/deliveries/\(try Self.pathSegment(delivery))/redeliver")
+        try await send(.POST, "/v1/webhooks/\(try Self.pathSegment(id, as: .webhookID))/deliveries/\(try Self.pathSegment(delivery, as: .deliveryID))/redeliver")
     }
 }

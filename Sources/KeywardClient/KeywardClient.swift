@@ -105,9 +105,12 @@ public struct KeywardClient: Sendable {
 
     // MARK: transport
 
-    static func pathSegment(_ id: String) throws -> String {
+    /// An id for a URL path. A key given instead is refused here, so it is neither sent (URLs
+    /// land in access logs) nor repeated (``GivenIdentifier``).
+    static func pathSegment(_ id: String, as kind: GivenIdentifier = .keyID) throws -> String {
+        if let refusal = kind.keyRefusal(id) { throw ClientError.configuration(refusal) }
         guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ Base62.isDigit($0) || $0 == UInt8(ascii: "_") }) else {
-            throw ClientError.configuration("\"\(id.prefix(64))\" is not a key id (key_ followed by letters and digits)")
+            throw ClientError.configuration(kind.message(id) { "\($0) is not a \(kind.kind) (a prefix, _ and letters and digits)" })
         }
         return id
     }

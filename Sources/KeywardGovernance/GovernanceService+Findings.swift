@@ -13,7 +13,7 @@ extension GovernanceService {
             guard let finding = try await sql.finding(id: id) else { return nil }
             return (finding, try await sql.history(findingID: id))
         }
-        guard let found else { throw KeywardError.notFound("no finding with id \(id.prefix(64))") }
+        guard let found else { throw KeywardError.notFound(GivenIdentifier.findingID.message(id) { "no finding with \($0)" }) }
         return found
     }
 
@@ -26,7 +26,7 @@ extension GovernanceService {
         return try await serial.withLock {
             let now = clock.now()
             return try await store.governanceWrite { sql in
-                guard let stored = try await sql.finding(id: id) else { throw KeywardError.notFound("no finding with id \(id.prefix(64))") }
+                guard let stored = try await sql.finding(id: id) else { throw KeywardError.notFound(GivenIdentifier.findingID.message(id) { "no finding with \($0)" }) }
                 let (finding, acknowledged) = try FindingReconciler.acknowledge(stored, by: name, at: now)
                 var transition = acknowledged
                 if let note, !note.isEmpty { transition.reason += ": \(note)" }

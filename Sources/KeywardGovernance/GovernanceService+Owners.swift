@@ -20,7 +20,7 @@ extension GovernanceService {
 
     public func owner(handle: String) async throws -> OwnerEntry {
         guard let entry = try await store.governanceRead({ sql in try await sql.owner(handle: handle) }) else {
-            throw KeywardError.notFound("no owner \"\(handle.prefix(128))\" in the registry")
+            throw KeywardError.notFound(GivenIdentifier.ownerHandle.message(handle) { "no owner with \($0) in the registry" })
         }
         return entry
     }
@@ -44,7 +44,7 @@ extension GovernanceService {
         let now = clock.now()
         let updated = try await store.governanceWrite { sql -> OwnerEntry in
             guard var entry = try await sql.owner(handle: handle) else {
-                throw KeywardError.notFound("no owner \"\(handle.prefix(128))\" in the registry")
+                throw KeywardError.notFound(GivenIdentifier.ownerHandle.message(handle) { "no owner with \($0) in the registry" })
             }
             if let kind = update.kind { entry.kind = kind }
             if let name = update.displayName { entry.displayName = name.isEmpty ? nil : name }
@@ -81,12 +81,9 @@ extension GovernanceService {
             let (keyRecords, records) = try await ownedCredentials(handle)
             let items = keyRecords.map { InventoryItem(key: $0, now: now) } + records.map { InventoryItem(record: $0, now: now) }
             let plan = OffboardingPlan(owner: handle, items: items, now: now)
-            var revocations: [KeyRecord] = []
-            // Keys name their owner as typed; revoke under each spelling the plan found.
-            for spelling in Set(plan.keysToRevoke.compactMap(\.owner)).sorted() {
-                revocations += try await keys.revokeAll(owner: spelling, reason: reason ?? "owner \(handle) offboarded", by: principal)
-            }
-            let revoked = revocations
+            // The key service matches the owner in any case, as the plan did.
+            let revoked = plan.keysToRevoke.isEmpty
+                ? [] : try await keys.revokeAll(owner: handle, reason: reason ?? "owner \(handle) offboarded", by: principal)
             let (entry, findings) = try await store.governanceWrite { sql -> (OwnerEntry, [Finding]) in
                 let previous = try await sql.findings(rule: OffboardingPlan.rule, owner: handle)
                 let reconciled = FindingReconciler.reconcile(previous: previous, evaluated: plan.findings, now: now)

@@ -49,7 +49,7 @@ extension GovernanceService {
 
     public func review(id: String) async throws -> ReviewCampaign {
         guard let campaign = try await store.governanceRead({ sql in try await sql.campaign(id: id) }) else {
-            throw KeywardError.notFound("no review campaign with id \(id.prefix(64))")
+            throw KeywardError.notFound(GivenIdentifier.reviewID.message(id) { "no review campaign with \($0)" })
         }
         return campaign
     }
@@ -65,10 +65,10 @@ extension GovernanceService {
         let outcome = try await serial.withLock {
             var campaign = try await review(id: campaignID)
             guard let index = campaign.items.firstIndex(where: { $0.subject.id == subject || $0.subject.externalID == subject }) else {
-                throw KeywardError.notFound("\(subject.prefix(80)) is not part of review campaign \(campaign.id)")
+                throw KeywardError.notFound(GivenIdentifier.subject.message(subject) { "the credential with \($0) is not part of review campaign \(campaign.id)" })
             }
             if let previous = campaign.items[index].attestation, previous.carriedOutAt != nil {
-                throw KeywardError.conflict("\(subject.prefix(80)) was already revoked in review \(campaign.id); the answer cannot change")
+                throw KeywardError.conflict(GivenIdentifier.subject.message(subject) { "the credential with \($0) was already revoked in review \(campaign.id); the answer cannot change" })
             }
             let now = clock.now()
             let subjectID = campaign.items[index].subject.id

@@ -81,6 +81,18 @@ public final class KeyService: Sendable {
         return issued.plaintext
     }
 
+    /// Issues a new administrator key for a deployment that has none left (`keyward admin
+    /// recover`, run with access to the database itself), audited as `admin.recovered` with the
+    /// local user who ran it. Returns the plaintext, which exists nowhere else.
+    public func recoverAdmin(localUser: String) async throws -> PlaintextKey {
+        let issued = try lifecycle.issue(IssueRequest(name: "recovered admin", owner: "keyward-admin", scopes: [Scope.admin]), now: clock.now())
+        var event = Self.created(issued.record, by: .system("admin-recover"), action: "admin.recovered")
+        event.details["local_user"] = .string(localUser)
+        try await issues.submit((issued.record, event))
+        onChange([issued.record])
+        return issued.plaintext
+    }
+
     // MARK: change one key
 
     /// What one change to a key writes: updated and new records, and their audit events.
@@ -107,6 +119,7 @@ public final class KeyService: Sendable {
             guard let outcome = try change(current, now) else { return (current, nil) }
             for record in outcome.inserted { try await KeyRow.insert(record, on: db) }
             for record in outcome.updated { try await KeyRow.updateLifecycle(record, on: db) }
+            try await Self.refuseLosingTheLastAdmin(before: [current], after: outcome.updated, now: now, on: db, flavor: flavor)
             _ = try await SQLStore.appendAudit(outcome.audit, at: now, on: db, flavor: flavor)
             try await SQLStore.publishKeyChanges((outcome.inserted + outcome.updated).map(\.id), on: db, flavor: flavor)
             return (current, outcome)
@@ -173,8 +186,8 @@ public final class KeyService: Sendable {
 
     // MARK: bulk
 
-    /// Revokes every unrevoked key of `owner` in one transaction (offboarding).
-    /// Returns the keys it revoked.
+    /// Revokes every unrevoked key of `owner` (in any case, ``KeywardCore/OwnerHandle``) in one
+    /// transaction (offboarding). Returns the keys it revoked.
     public func revokeAll(owner: String, reason: String?, by principal: Principal) async throws -> [KeyRecord] {
         try RecordLimits.checkText(owner, field: "owner", maximum: RecordLimits.maximumOwnerLength)
         let now = clock.now()
@@ -193,6 +206,7 @@ public final class KeyService: Sendable {
                 update += "WHERE id IN (\(binds: ids))"
                 try await db.raw(update).run()
             }
+            try await Self.refuseLosingTheLastAdmin(before: current, after: revoked, now: now, on: db, flavor: flavor)
             var drafts = revoked.map { Self.revoked($0, by: principal, extra: ["bulk": "owner"]) }
             var summary = AuditDraft(
                 actor: principal.id, action: "keys.revoked_by_owner", subjectKind: "owner", subjectID: owner,

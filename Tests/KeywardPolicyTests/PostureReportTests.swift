@@ -72,4 +72,30 @@ import KeywardCore
         #expect(decoded == report)
         #expect(json.contains("\"owasp_nhi_2025\"") && json.contains("\"expiring_30d\""))
     }
+
+    @Test("the Markdown report shows imported text as text: no raw HTML, no Markdown links or images")
+    func markdownEscapesImportedText() throws {
+        let hostile = [
+            "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "![pixel](https://evil.example/p.png)",
+            "[click](javascript:alert(3))", "a|b",
+        ]
+        let items = hostile.enumerated().map { index, text in
+            Sample.awsKey("AKIA0000000000000\(100 + index)", owner: text, createdDaysAgo: 400, environments: [text])
+        }
+        let evaluation = PolicyEngine(policy: DefaultPolicy.load()).evaluate(items, now: Sample.now)
+        let campaign = ReviewCampaign(name: hostile[1], selector: .all, scopeDescription: "all", items: items, startedBy: "sec",
+                                      now: Sample.daysAgo(3), dueInDays: 14)
+        let report = PostureReport.compute(.init(items: items, findings: evaluation.findings, checks: evaluation.checks,
+                                                 campaigns: [campaign], policyName: "<b>policy</b>", now: Sample.now))
+        let markdown = try PostureReportRenderer.render(report, as: .markdown)
+        #expect(markdown.contains("&lt;script&gt;") && markdown.contains("&lt;img src=x onerror=alert(2)&gt;"))
+        for raw in ["<script", "<img", "<b>", "[pixel]", "[click]"] {
+            #expect(!markdown.contains(raw), "the Markdown report holds \(raw)")
+        }
+        #expect(markdown.contains(#"!\[pixel\](https://evil.example/p.png)"#), "shown as text")
+        // The report's own markup is kept.
+        #expect(markdown.contains("## Top risks") && markdown.contains("| Severity | Rule | Owner | Finding |"))
+        // A pipe in a value does not split its table cell.
+        #expect(markdown.contains(#"a\|b"#))
+    }
 }

@@ -14,11 +14,10 @@ public struct OffboardingPlan: Sendable, Equatable {
 
     public init(owner: String, items: [InventoryItem], now: Timestamp) {
         self.owner = owner
-        let folded = owner.lowercased()
         var revoke: [FindingSubject] = []
         var findings: [Finding] = []
         var inactive: [FindingSubject] = []
-        for item in items where item.owner?.lowercased() == folded {
+        for item in items where OwnerHandle.same(item.owner, owner) {
             guard item.status.isLive else {
                 inactive.append(item.subject)
                 continue

@@ -34,13 +34,13 @@ public struct OwnerRegistry: Sendable, Equatable {
     private var entries: [String: OwnerEntry]
 
     public init(_ owners: [OwnerEntry] = []) {
-        entries = Dictionary(owners.map { ($0.handle.lowercased(), $0) }, uniquingKeysWith: { _, last in last })
+        entries = Dictionary(owners.map { (OwnerHandle.folded($0.handle), $0) }, uniquingKeysWith: { _, last in last })
     }
 
     public var isEmpty: Bool { entries.isEmpty }
     public var all: [OwnerEntry] { entries.values.sorted { $0.handle < $1.handle } }
 
-    public func entry(for handle: String) -> OwnerEntry? { entries[handle.lowercased()] }
+    public func entry(for handle: String) -> OwnerEntry? { entries[OwnerHandle.folded(handle)] }
 
     public func isDeparted(_ handle: String) -> Bool { entry(for: handle)?.status == .departed }
 }

@@ -9,10 +9,10 @@ extension ReviewCampaign {
             throw KeywardError.conflict("review campaign \(id) is closed; answers can no longer change")
         }
         guard let index = items.firstIndex(where: { $0.subject.id == subjectID || $0.subject.externalID == subjectID }) else {
-            throw KeywardError.notFound("\(subjectID) is not part of review campaign \(id)")
+            throw KeywardError.notFound(GivenIdentifier.subject.message(subjectID) { "the credential with \($0) is not part of review campaign \(id)" })
         }
         let owner = items[index].subject.owner
-        guard asAdministrator || owner?.lowercased() == attester.lowercased() else {
+        guard asAdministrator || OwnerHandle.same(owner, attester) else {
             throw KeywardError.forbidden("\(subjectID) belongs to \(owner ?? "no owner"); only its owner (or an administrator) can answer for it")
         }
         let reason = justification?.trimmingSpaces
@@ -32,7 +32,7 @@ extension ReviewCampaign {
     public mutating func markRevoked(subjectID: String, at now: Timestamp) throws {
         guard let index = items.firstIndex(where: { $0.subject.id == subjectID }),
               items[index].attestation?.decision == .revoke else {
-            throw KeywardError.notFound("\(subjectID) has no revoke answer in review campaign \(id)")
+            throw KeywardError.notFound(GivenIdentifier.subject.message(subjectID) { "the credential with \($0) has no revoke answer in review campaign \(id)" })
         }
         items[index].attestation?.carriedOutAt = now
     }

@@ -55,6 +55,15 @@ public final class Verifier: Sendable {
         return Outcome(code: check(entry, requiredScopes: requiredScopes, caller: caller, now: now), key: entry, checkedAt: now)
     }
 
+    /// Checks a key found by other means — a dashboard session's credential, looked up by the
+    /// hash the session stored — exactly as a presented key is checked after its look-up: state,
+    /// expiry, caller network, scopes, then the rate limit (a token only when all else passes).
+    /// So a session carries every restriction of the key that opened it.
+    public func verify(found entry: IndexedKey, requiredScopes: [[UInt8]], caller: @autoclosure () -> IPAddress?) -> Outcome {
+        let now = clock.now()
+        return Outcome(code: check(entry, requiredScopes: requiredScopes, caller: caller, now: now), key: entry, checkedAt: now)
+    }
+
     public func verify(_ key: String, requiredScopes: [String] = [], caller: IPAddress? = nil) -> Outcome {
         var key = key
         let scopes = requiredScopes.map { Array($0.utf8) }

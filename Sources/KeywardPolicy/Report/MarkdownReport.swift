@@ -1,6 +1,11 @@
 import KeywardCore
 
 /// The posture report as Markdown, for tickets, wikis and pull requests.
+///
+/// Much of what it shows was imported (environment, owner and review names, finding messages
+/// that quote them) and Markdown passes HTML through: every such value goes through ``text(_:)``
+/// or ``code(_:)``, as the HTML report escapes its values, so `<script>` or
+/// `![x](https://tracker)` in an environment name is shown, not run or fetched.
 struct MarkdownReport {
     let report: PostureReport
 
@@ -9,7 +14,7 @@ struct MarkdownReport {
         let inventory = report.inventory
         out.append("# keyward posture report")
         out.append("")
-        out.append("Generated \(report.generatedAt.iso8601) with policy `\(report.policy)`.")
+        out.append("Generated \(report.generatedAt.iso8601) with policy \(code(report.policy)).")
         out.append("")
         out.append("## Inventory")
         out.append("")
@@ -19,21 +24,21 @@ struct MarkdownReport {
         out.append("")
         for (title, counts) in [("Status", inventory.byStatus), ("Provider", inventory.byProvider),
                                 ("Environment", inventory.byEnvironment), ("Age (live)", inventory.byAge)] {
-            out.append(table(["By \(title.lowercased())", "Count"], counts.map { [$0.label, String($0.count)] }))
+            out.append(table(["By \(title.lowercased())", "Count"], counts.map { [text($0.label), String($0.count)] }))
             out.append("")
         }
         out.append("## Findings")
         out.append("")
         out.append("\(report.findings.active) active, \(report.findings.suppressed) suppressed by exceptions.")
         out.append("")
-        out.append(table(["Severity", "Active"], report.findings.bySeverity.map { [$0.label, String($0.count)] }))
+        out.append(table(["Severity", "Active"], report.findings.bySeverity.map { [text($0.label), String($0.count)] }))
         out.append("")
-        out.append(table(["Framework item", "Active"], report.findings.byFramework.map { ["`\($0.label)`", String($0.count)] }))
+        out.append(table(["Framework item", "Active"], report.findings.byFramework.map { [code($0.label), String($0.count)] }))
         out.append("")
         out.append("## Top risks")
         out.append("")
         out.append(table(["Severity", "Rule", "Owner", "Finding"], report.topRisks.map {
-            [$0.severity.rawValue, "`\($0.rule)`", $0.owner ?? "**none**", $0.message]
+            [$0.severity.rawValue, code($0.rule), $0.owner.map(text) ?? "**none**", text($0.message)]
         }))
         out.append("")
         out.append("## Access reviews")
@@ -42,14 +47,14 @@ struct MarkdownReport {
         out.append("\(reviews.reviewed) of \(reviews.live) live credentials reviewed in the last \(reviews.intervalDays) days (\(PostureReportRenderer.percent(reviews.coverage))).")
         out.append("")
         out.append(table(["Campaign", "Status", "Due", "Answered", "Revoked", "Overdue"], reviews.campaigns.map {
-            [$0.name, $0.status, $0.dueAt.iso8601, "\($0.answered)/\($0.total)", String($0.revoked), $0.overdue ? "yes" : "no"]
+            [text($0.name), text($0.status), $0.dueAt.iso8601, "\($0.answered)/\($0.total)", String($0.revoked), $0.overdue ? "yes" : "no"]
         }))
         out.append("")
         out.append("## Revocation drills")
         out.append("")
         out.append(report.drills.isEmpty ? "No revocation drill has been run (`keyward drill revoke --nodes …`)." : table(
             ["Drill", "Finished", "Nodes", "Rounds", "p50 ms", "p99 ms", "Max ms", "SLO ms", "Result"], report.drills.map {
-                [$0.id, $0.finishedAt.iso8601, String($0.nodes.count), String($0.rounds), PostureReportRenderer.milliseconds($0.overall.p50Milliseconds),
+                [text($0.id), $0.finishedAt.iso8601, String($0.nodes.count), String($0.rounds), PostureReportRenderer.milliseconds($0.overall.p50Milliseconds),
                  PostureReportRenderer.milliseconds($0.overall.p99Milliseconds), PostureReportRenderer.milliseconds($0.overall.maxMilliseconds),
                  PostureReportRenderer.milliseconds($0.sloMilliseconds), $0.passed ? "passed" : "**failed**"]
             }))
@@ -64,9 +69,9 @@ struct MarkdownReport {
             for entry in entries {
                 let checks = entry.checks.isEmpty ? "—" : entry.checks.map { check in
                     let evaluated = check.evaluated.map { ", \($0) evaluated" } ?? ""
-                    return "`\(check.rule)` (\(check.failing) failing\(evaluated))"
+                    return "\(code(check.rule)) (\(check.failing) failing\(evaluated))"
                 }.joined(separator: "<br>")
-                rows.append(["`\(entry.reference.item)` \(entry.title)", entry.status.rawValue, checks])
+                rows.append(["\(code(entry.reference.item)) \(text(entry.title))", entry.status.rawValue, checks])
             }
             out.append(table(["Item", "Status", "Checks"], rows))
         }
@@ -83,6 +88,29 @@ struct MarkdownReport {
     /// Table cells cannot hold a raw `|` or a line break.
     private func cell(_ text: String) -> String {
         text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+    }
+
+    /// A value shown as text: HTML escaped as the HTML report escapes it (Markdown decodes the
+    /// entities, so `&lt;` reads `<`), and the brackets of links and images and the backtick of
+    /// code spans backslash-escaped (`_` and `*` are left alone: emphasis is harmless, and ids
+    /// such as `drill_failed` read as typed).
+    private func text(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for character in value {
+            if Self.markdownPunctuation.contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return HTMLEscaping.escape(out)
+    }
+
+    static let markdownPunctuation: Set<Character> = ["\\", "`", "[", "]"]
+
+    /// A value in a code span. One that could close the span early, or holds markup a lax
+    /// renderer might still interpret, is shown as ``text(_:)`` instead (entities are not decoded
+    /// inside a code span, so it cannot be escaped there).
+    private func code(_ value: String) -> String {
+        value.contains { "`\n<>&".contains($0) } ? text(value) : "`\(value)`"
     }
 }
 

@@ -33,7 +33,7 @@ extension Dashboard {
 
     static func keyID(_ context: KeywardRequestContext) throws -> KeyID {
         let text = context.parameters.get("id") ?? ""
-        guard let id = KeyID(text) else { throw DashboardError.notFound("There is no key with id \"\(text.prefix(64))\".") }
+        guard let id = KeyID(text) else { throw DashboardError.notFound(GivenIdentifier.keyID.message(text) { "There is no key with \($0)." }) }
         return id
     }
 

@@ -27,7 +27,10 @@ extension Dashboard {
               let (token, session) = try await sessions.signIn(key: key, context: context)
         else {
             // The message does not say whether the key exists, is revoked or lacks the scope.
-            return try await signInPage(request, context: context, error: "That key cannot sign in: it is not a valid keyward key with keyward:read, keyward:write or keyward:admin.", status: .unauthorized)
+            return try await signInPage(
+                request, context: context,
+                error: "That key cannot sign in: it is not a valid keyward key with keyward:read (to look; add keyward:write to act) or keyward:admin. keyward:write alone does not sign in: every page reads.",
+                status: .unauthorized)
         }
         var headers = HTTPFields()
         headers.append(HTTPField(name: .setCookie, value: DashboardSessions.sessionCookie(token, expires: session.expiresAt, request: request)))

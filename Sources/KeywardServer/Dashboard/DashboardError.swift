@@ -12,6 +12,12 @@ struct DashboardError: Error, Sendable {
     static let readOnly = DashboardError(
         status: .forbidden, title: "Read-only credential",
         message: "You signed in with a read-only credential (keyward:read). Changes need keyward:write or keyward:admin.")
+    static let notFromHere = DashboardError(
+        status: .forbidden, title: "Not from this address",
+        message: "The key you signed in with is not accepted from your address (its allowed networks). Use the dashboard from a network the key allows.")
+    static let rateLimited = DashboardError(
+        status: .tooManyRequests, title: "Too many requests",
+        message: "The key you signed in with has spent its rate limit for now. Wait a moment and reload.")
     static let csrf = DashboardError(
         status: .forbidden, title: "Form expired",
         message: "This form did not carry a valid anti-forgery token. Go back, reload the page and try again.")

@@ -6,9 +6,14 @@ import KeywardStore
 
 /// Sign-in, sessions and CSRF for the dashboard.
 ///
+/// Signing in needs a key with `keyward:read` (or `keyward:admin`): every page reads, and the API
+/// does not let `keyward:write` alone read either. Acting needs `keyward:write` as well.
+///
 /// A session token (256 random bits, hex) lives only in the browser's cookie; the store keeps its
-/// SHA-256. Every request re-checks the credential that signed in against the verify index, so
-/// a revoked, disabled or expired key ends its sessions on their next request. The cookie is
+/// SHA-256. Every request checks the credential that signed in as the router checks a bearer key
+/// (``Authenticator/check(key:peer:scope:)``), so a session carries the key's restrictions: a
+/// request from outside its allowed networks is refused (403), one past its rate limit too (429),
+/// and a revoked, disabled or expired key ends its sessions on their next request. The cookie is
 /// HttpOnly, SameSite=Strict, Path=/ui, and Secure when the request came over TLS (as a proxy
 /// says with `X-Forwarded-Proto: https`). Each session has its own CSRF token, which every
 /// state-changing form carries and which is compared in constant time.
@@ -53,14 +58,26 @@ struct DashboardSessions: Sendable {
             try await end(session, reason: "credential not found", at: now)
             return nil
         }
-        var code: VerificationCode = .valid
-        if entry.state == .revoked { code = .revoked } else if entry.isDisabled { code = .disabled } else if let expiry = entry.expiresAt, expiry <= now { code = .expired }
-        if code == .valid {
+        let code: VerificationCode
+        switch node.authenticator.check(key: entry, peer: context.peerIP, scope: .read) {
+        case .valid(let checked):
             // While the change feed is down the index may miss a revocation: confirm in the store.
-            code = try await node.authenticator.confirmation.confirm(Verifier.Outcome(code: .valid, key: entry, checkedAt: now)).code
+            code = try await node.authenticator.confirmation.confirm(checked).code
+        case .forbidden:
+            try await end(session, reason: "credential lost keyward:read", at: now)
+            return nil
+        case .invalid(.ipNotAllowed):
+            // Refused, not ended: the session is still good from where the key is allowed.
+            throw DashboardError.notFromHere
+        case .invalid(.rateLimited):
+            throw DashboardError.rateLimited
+        case .invalid(let refused):
+            code = refused
+        case .missing, .malformedHeader:
+            code = .malformed
         }
-        guard code == .valid, entry.scopes.grants(Scope.read) else {
-            try await end(session, reason: "credential \(code == .valid ? "lost keyward:read" : code.rawValue)", at: now)
+        guard code == .valid else {
+            try await end(session, reason: "credential \(code.rawValue)", at: now)
             return nil
         }
         let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.remoteAddress?.ipAddress)

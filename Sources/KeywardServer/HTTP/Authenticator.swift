@@ -8,7 +8,7 @@ import NIOCore
 /// every other key, so authenticating costs one hash and one lookup and allocates nothing: the
 /// token is checked in place in the header. Every way into the server authenticates with
 /// ``check(header:peer:scope:)`` — the router's routes, the verify fast path on the event loop,
-/// and the dashboard's sign-in — so all of them refuse the same credentials in the same order
+/// and the dashboard's sign-in and sessions — so all of them refuse the same credentials in the same order
 /// (the verifier's: format, index, state, caller network, scope, rate limit) and spend nothing
 /// on a refusal. No credential, or one that does not verify, is 401; a valid one without the
 /// route's scope is 403.
@@ -42,7 +42,16 @@ public struct Authenticator: Sendable {
 
     /// Checks a presented key itself (the dashboard's sign-in form carries it without a header).
     func check(token: UnsafeRawBufferPointer, peer: @autoclosure () -> IPAddress?, scope: RequiredScope) -> CredentialCheck {
-        let outcome = verifier.verify(token, requiredScopes: scope.list, caller: peer())
+        classify(verifier.verify(token, requiredScopes: scope.list, caller: peer()))
+    }
+
+    /// Checks a credential found by other means (a dashboard session's key) the same way, so
+    /// that it keeps the key's address allow-list and spends its rate limit.
+    func check(key: IndexedKey, peer: @autoclosure () -> IPAddress?, scope: RequiredScope) -> CredentialCheck {
+        classify(verifier.verify(found: key, requiredScopes: scope.list, caller: peer()))
+    }
+
+    private func classify(_ outcome: Verifier.Outcome) -> CredentialCheck {
         switch outcome.code {
         case .valid:
             guard let key = outcome.key else { return .invalid(.notFound) }

@@ -59,7 +59,7 @@ extension KeywardRequestContext {
     func keyID() throws -> KeyID {
         let text = parameters.get("id") ?? ""
         guard let id = KeyID(text) else {
-            throw APIError.notFound("no key with id \"\(text.prefix(64))\" (ids look like key_ followed by 22 letters and digits)")
+            throw APIError.notFound(GivenIdentifier.keyID.message(text) { "no key with \($0) (ids look like key_ followed by 22 letters and digits)" })
         }
         return id
     }

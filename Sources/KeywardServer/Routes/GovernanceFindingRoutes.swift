@@ -26,11 +26,11 @@ enum FindingRoutes {
                                                                evaluatedAt: try await governance.lastEvaluatedAt()))
             },
             APIRoute(.get, "/v1/findings/{id}", scope: "keyward:read") { _, context, _ in
-                let found = try await governance.finding(id: try context.textParameter("id"))
+                let found = try await governance.finding(id: try context.textParameter("id", as: .findingID))
                 return try JSONBody.response(FindingDetailObject(finding: found.finding, history: found.history))
             },
             APIRoute(.post, "/v1/findings/{id}/acknowledge", scope: "keyward:write") { request, context, credential in
-                let id = try context.textParameter("id")
+                let id = try context.textParameter("id", as: .findingID)
                 let body = try await KeyRoutes.optionalBody(AcknowledgeBody.self, request, context, allowed: ["note"])
                 let credential = credential!
                 let finding = try await governance.acknowledge(id: id, note: body?.note, by: credential.principal, name: credential.key.owner)

@@ -46,7 +46,9 @@ enum InventoryRoutes {
                 request, context, credential in
                 let text = context.parameters.get("kind") ?? ""
                 guard let kind = ImportKind(rawValue: text) else {
-                    throw APIError.notFound("unknown import kind \"\(text.prefix(40))\"; kinds: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw APIError.notFound(GivenIdentifier.importKind.message(text) {
+                        "unknown import \($0); kinds: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                    })
                 }
                 let fileName = try request.query("file") ?? "upload"
                 let spool = try await UploadSpool.write(request.body, limit: node.configuration.maxImportBytes)

@@ -19,19 +19,19 @@ enum OwnerRoutes {
                 return try JSONBody.response(OwnerListObject(owners: try await governance.owners(status: status)))
             },
             APIRoute(.get, "/v1/owners/{handle}", scope: "keyward:read") { _, context, _ in
-                try JSONBody.response(try await governance.owner(handle: try context.textParameter("handle")))
+                try JSONBody.response(try await governance.owner(handle: try context.textParameter("handle", as: .ownerHandle)))
             },
             APIRoute(.patch, "/v1/owners/{handle}", scope: "keyward:write") { request, context, credential in
-                let handle = try context.textParameter("handle")
+                let handle = try context.textParameter("handle", as: .ownerHandle)
                 let body = try await JSONBody.decode(OwnerUpdateBody.self, from: request, context: context,
                                                      allowed: ["kind", "display_name", "contact", "status"])
                 return try JSONBody.response(try await governance.updateOwner(handle: handle, body, by: credential!.principal))
             },
             APIRoute(.post, "/v1/owners/{handle}/depart", scope: "keyward:write") { _, context, credential in
-                try JSONBody.response(try await governance.depart(handle: try context.textParameter("handle"), by: credential!.principal))
+                try JSONBody.response(try await governance.depart(handle: try context.textParameter("handle", as: .ownerHandle), by: credential!.principal))
             },
             APIRoute(.post, "/v1/owners/{handle}/offboard", scope: "keyward:write") { request, context, credential in
-                let handle = try context.textParameter("handle")
+                let handle = try context.textParameter("handle", as: .ownerHandle)
                 let body = try await KeyRoutes.optionalBody(OffboardBody.self, request, context, allowed: ["reason"])
                 let report = try await governance.offboard(handle: handle, reason: body?.reason, by: credential!.principal)
                 return try JSONBody.response(OffboardResultObject(report))

@@ -29,13 +29,13 @@ enum ReviewRoutes {
                 return try JSONBody.response(ReviewListObject(reviews: campaigns.map { ReviewSummaryObject($0, now: now) }))
             },
             APIRoute(.get, "/v1/reviews/{id}", scope: "keyward:read") { _, context, _ in
-                let campaign = try await governance.review(id: try context.textParameter("id"))
+                let campaign = try await governance.review(id: try context.textParameter("id", as: .reviewID))
                 return try JSONBody.response(ReviewDetailObject(campaign, now: node.clock.now()))
             },
             // Only the credential's owner (the owner of the key making the request) answers,
             // unless the request carries keyward:admin.
             APIRoute(.post, "/v1/reviews/{id}/attest", scope: "keyward:write") { request, context, credential in
-                let id = try context.textParameter("id")
+                let id = try context.textParameter("id", as: .reviewID)
                 let body = try await JSONBody.decode(AttestBody.self, from: request, context: context, allowed: ["subject", "decision", "justification"])
                 let credential = credential!
                 let outcome = try await governance.attest(
@@ -45,11 +45,11 @@ enum ReviewRoutes {
                                                                 revokedKey: outcome.revokedKey?.id.description))
             },
             APIRoute(.post, "/v1/reviews/{id}/close", scope: "keyward:write") { _, context, credential in
-                let campaign = try await governance.closeReview(id: try context.textParameter("id"), by: credential!.principal)
+                let campaign = try await governance.closeReview(id: try context.textParameter("id", as: .reviewID), by: credential!.principal)
                 return try JSONBody.response(ReviewSummaryObject(campaign, now: node.clock.now()))
             },
             APIRoute(.get, "/v1/reviews/{id}/evidence", scope: "keyward:read") { _, context, _ in
-                try JSONBody.response(try await governance.evidence(id: try context.textParameter("id")))
+                try JSONBody.response(try await governance.evidence(id: try context.textParameter("id", as: .reviewID)))
             },
         ]
     }

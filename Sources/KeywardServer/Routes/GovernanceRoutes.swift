@@ -26,11 +26,14 @@ enum GovernanceRoutes {
 }
 
 extension KeywardRequestContext {
-    /// A path parameter, percent-decoded (owner handles such as `alice@example.com`).
-    func textParameter(_ name: String) throws -> String {
+    /// A path parameter, percent-decoded (owner handles such as `alice@example.com`). A key
+    /// given there is refused without being repeated (``GivenIdentifier``), before it can reach
+    /// a message, a record or an audit event.
+    func textParameter(_ name: String, as kind: GivenIdentifier) throws -> String {
         let raw = parameters.get(name) ?? ""
         let text = raw.removingPercentEncoding ?? raw
         guard !text.isEmpty, text.utf8.count <= 256 else { throw APIError.badRequest("path parameter '\(name)' must be 1 to 256 bytes") }
+        if let refusal = kind.keyRefusal(text) { throw APIError.badRequest(refusal) }
         return text
     }
 }

@@ -24,9 +24,9 @@ enum WebhookRoutes {
                 try JSONBody.response(try await store.webhook(id: try context.webhookID()))
             },
             APIRoute(.patch, "/v1/webhooks/{id}", scope: "keyward:write") { request, context, credential in
+                let id = try context.webhookID()
                 let body = try await JSONBody.decode(WebhookUpdateBody.self, from: request, context: context, allowed: WebhookUpdateBody.members)
-                return try JSONBody.response(try await store.setWebhookPaused(id: try context.webhookID(), body.paused, by: credential!.principal,
-                                                                              at: clock.now()))
+                return try JSONBody.response(try await store.setWebhookPaused(id: id, body.paused, by: credential!.principal, at: clock.now()))
             },
             APIRoute(.delete, "/v1/webhooks/{id}", scope: "keyward:write") { _, context, credential in
                 try JSONBody.response(try await store.deleteWebhook(id: try context.webhookID(), by: credential!.principal, at: clock.now()))
@@ -53,7 +53,7 @@ enum WebhookRoutes {
             APIRoute(.post, "/v1/webhooks/{id}/deliveries/{delivery}/redeliver", scope: "keyward:write") { _, context, credential in
                 let delivery = context.parameters.get("delivery") ?? ""
                 guard Self.isIdentifier(delivery, prefix: "msg_") else {
-                    throw APIError.notFound("no delivery with id \"\(delivery.prefix(64))\" (ids look like msg_ followed by letters and digits)")
+                    throw APIError.notFound(GivenIdentifier.deliveryID.message(delivery) { "no delivery with \($0) (ids look like msg_ followed by letters and digits)" })
                 }
                 return try JSONBody.response(try await store.redeliverWebhook(
                     subscriptionID: try context.webhookID(), deliveryID: delivery, by: credential!.principal, at: clock.now()), status: .accepted)
@@ -70,7 +70,7 @@ extension KeywardRequestContext {
     func webhookID() throws -> String {
         let text = parameters.get("id") ?? ""
         guard WebhookRoutes.isIdentifier(text, prefix: "whk_") else {
-            throw APIError.notFound("no webhook subscription with id \"\(text.prefix(64))\" (ids look like whk_ followed by letters and digits)")
+            throw APIError.notFound(GivenIdentifier.webhookID.message(text) { "no webhook subscription with \($0) (ids look like whk_ followed by letters and digits)" })
         }
         return text
     }

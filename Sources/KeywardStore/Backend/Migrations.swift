@@ -2,13 +2,24 @@ import SQLKit
 
 /// The schema, as an ordered list of migrations applied once each, at start.
 ///
-/// A migration is a list of statements per flavor. Applied versions are recorded in
-/// `schema_migrations` inside the same transaction as the statements, so a crash mid-way leaves
-/// either the old or the new schema. Never edit a released migration; append a new one.
+/// A migration is a list of statements per flavor, and optionally a step in Swift run after
+/// them (filling a new column with values only Swift computes). Applied versions are recorded in
+/// `schema_migrations` inside the same transaction as the statements and the step, so a crash
+/// mid-way leaves either the old or the new schema. Never edit a released migration; append a
+/// new one.
 public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let statements: @Sendable (SQLFlavor) -> [String]
+    public let fill: (@Sendable (any SQLDatabase) async throws -> Void)?
+
+    public init(version: Int, name: String, fill: (@Sendable (any SQLDatabase) async throws -> Void)? = nil,
+                statements: @escaping @Sendable (SQLFlavor) -> [String]) {
+        self.version = version
+        self.name = name
+        self.fill = fill
+        self.statements = statements
+    }
 }
 
 public enum Migrations {
@@ -74,6 +85,7 @@ public enum Migrations {
         DashboardMigration.migration,
         UsageMigration.migration,
         WebhookMigration.migration,
+        OwnerFoldingMigration.migration,
     ]
 
     // The highest version, wherever it sits in the list (lanes append their migrations in any order).
@@ -118,6 +130,7 @@ public enum Migrations {
                 for statement in migration.statements(backend.flavor) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.fill?(db)
                 try await db.raw("INSERT INTO schema_migrations (version, name) VALUES (\(bind: migration.version), \(bind: migration.name))").run()
             }
         }

@@ -26,6 +26,7 @@ public final class PostgresBackend: SQLBackend {
 
     public static func connect(url text: String, maximumConnections: Int = 20, logger: Logger = Logger(label: "keyward.postgres")) async throws -> PostgresBackend {
         let url = try DatabaseURL(text)
+        let logger = logger.forDatabaseDrivers
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
             tls: Self.tls(url.tls)

@@ -17,6 +17,9 @@ import SQLiteNIO
 /// backend on the same file, in the same process: a second node or dispatcher in the tests) could
 /// not run its COMMIT until the busy timeout failed them.
 ///
+/// Files: the database and its `-wal` and `-shm` files are created 0600 (``DatabaseFile``), and
+/// the drivers log through ``DriverLogHandler``, which never logs a bind value.
+///
 /// Durability: `synchronous=NORMAL` in WAL mode means a commit is in the WAL (in the kernel's
 /// page cache) before it is acknowledged, so a killed process loses nothing it acknowledged;
 /// `synchronous=FULL` (``Durability/full``) also survives power loss, at one fsync per commit.
@@ -41,10 +44,12 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     public static func open(path: String, durability: Durability = .normal, logger: Logger = Logger(label: "keyward.sqlite")) async throws -> SQLiteBackend {
+        DatabaseFile.createPrivately(path)
+        let driverLogger = logger.forDatabaseDrivers
         let threads = NIOThreadPool(numberOfThreads: 2)
         threads.start()
         func connect() async throws -> SQLiteConnection {
-            try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+            try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: driverLogger,
                                             on: MultiThreadedEventLoopGroup.singleton.any())
         }
         let writer: SQLiteConnection
@@ -72,6 +77,7 @@ public final class SQLiteBackend: SQLBackend {
                 try? await reader.close()
                 throw error
             }
+            DatabaseFile.warnIfReadableByOthers(path, logger: logger)
             return SQLiteBackend(path: path, threads: threads, writer: writer, reader: reader)
         } catch let error as StoreError {
             try? await writer.close()

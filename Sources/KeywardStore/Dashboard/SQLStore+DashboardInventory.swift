@@ -146,7 +146,7 @@ extension SQLStore {
             let pattern = likePattern(search)
             conditions.append("(LOWER(name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(owner) LIKE \(bind: pattern) ESCAPE '\\' OR id LIKE \(bind: pattern) ESCAPE '\\')")
         }
-        if let owner = query.owner { conditions.append("LOWER(owner) = \(bind: owner.lowercased())") }
+        if let owner = query.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let environment = query.environment { conditions.append("environment = \(bind: environment)") }
         if let status = query.status {
             conditions.append(KeyStatus(rawValue: status.rawValue).map { condition(for: $0, now: now) } ?? "1 = 0")

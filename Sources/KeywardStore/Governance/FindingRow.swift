@@ -40,7 +40,7 @@ enum FindingRow {
         return """
             (\(bind: finding.id), \(bind: source.rawValue), \(bind: finding.rule), \(bind: finding.severity.rawValue), \
             \(bind: rank(finding.severity)), \(bind: subject.kind.rawValue), \(bind: subject.id), \(bind: subject.provider.rawValue), \
-            \(bind: subject.externalID), \(bind: subject.owner), \(bind: subject.owner?.lowercased()), \(bind: subject.identity), \
+            \(bind: subject.externalID), \(bind: subject.owner), \(bind: OwnerColumn.folded(subject.owner)), \(bind: subject.identity), \
             \(bind: finding.message), \(bind: finding.remediation), \(bind: ColumnJSON.text(finding.frameworks.map(\.description))), \
             \(bind: finding.state.rawValue), \(bind: finding.openedAt.millisecondsSinceEpoch), \(bind: finding.exception), \
             \(bind: finding.resolvedAt?.millisecondsSinceEpoch), \(bind: now.millisecondsSinceEpoch))

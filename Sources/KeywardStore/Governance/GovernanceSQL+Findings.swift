@@ -85,7 +85,7 @@ extension GovernanceSQL {
 
     /// Stored findings of one rule whose subject belongs to `owner` (any case).
     public func findings(rule: String, owner: String) async throws -> [Finding] {
-        try await findings(where: "rule = \(bind: rule) AND owner_folded = \(bind: owner.lowercased())", pageSize: 20_000)
+        try await findings(where: "rule = \(bind: rule) AND \(OwnerColumn.matches(owner))", pageSize: 20_000)
     }
 
     /// Stored findings that are not resolved, each with the source that raised it: what the CI
@@ -160,7 +160,7 @@ extension GovernanceSQL {
         }
         if let minimum = filter.minimumSeverity { conditions.append("severity_rank >= \(bind: FindingRow.rank(minimum))") }
         if let rule = filter.rule { conditions.append("rule = \(bind: rule)") }
-        if let owner = filter.owner { conditions.append("owner_folded = \(bind: owner.lowercased())") }
+        if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let subject = filter.subjectID { conditions.append("(subject_id = \(bind: subject) OR external_id = \(bind: subject))") }
         if let framework = filter.framework {
             let pattern = framework.contains(":") ? ColumnJSON.containsElement(framework) : ColumnJSON.containsElementPrefix(framework + ":")

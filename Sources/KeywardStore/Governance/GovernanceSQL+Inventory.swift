@@ -69,7 +69,7 @@ extension GovernanceSQL {
 
     /// The records of one owner, matched case-insensitively.
     public func records(owner: String) async throws -> [InventoryRecord] {
-        try await db.raw("SELECT \(unsafeRaw: InventoryRow.columns) FROM inventory_records WHERE owner_folded = \(bind: owner.lowercased()) ORDER BY seq")
+        try await db.raw("SELECT \(unsafeRaw: InventoryRow.columns) FROM inventory_records WHERE \(OwnerColumn.matches(owner)) ORDER BY seq")
             .all().map(InventoryRow.decode)
     }
 

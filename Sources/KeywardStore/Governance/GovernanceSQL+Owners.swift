@@ -7,7 +7,7 @@ extension GovernanceSQL {
     static let ownerColumns = "handle, kind, display_name, contact, status, departed_at"
 
     public func owner(handle: String) async throws -> OwnerEntry? {
-        try await db.raw("SELECT \(unsafeRaw: Self.ownerColumns) FROM owners WHERE handle_folded = \(bind: handle.lowercased())\(unsafeRaw: lockClause)")
+        try await db.raw("SELECT \(unsafeRaw: Self.ownerColumns) FROM owners WHERE handle_folded = \(bind: OwnerHandle.folded(handle))\(unsafeRaw: lockClause)")
             .first().map(Self.decodeOwner)
     }
 
@@ -21,7 +21,7 @@ extension GovernanceSQL {
         let at = now.millisecondsSinceEpoch
         try await db.raw("""
             INSERT INTO owners (handle_folded, \(unsafeRaw: Self.ownerColumns), created_at, updated_at) VALUES (\
-            \(bind: owner.handle.lowercased()), \(bind: owner.handle), \(bind: owner.kind.rawValue), \(bind: owner.displayName), \
+            \(bind: OwnerHandle.folded(owner.handle)), \(bind: owner.handle), \(bind: owner.kind.rawValue), \(bind: owner.displayName), \
             \(bind: owner.contact), \(bind: owner.status.rawValue), \(bind: owner.departedAt?.millisecondsSinceEpoch), \(bind: at), \(bind: at)) \
             ON CONFLICT (handle_folded) DO UPDATE SET handle = excluded.handle, kind = excluded.kind, display_name = excluded.display_name, \
             contact = excluded.contact, status = excluded.status, departed_at = excluded.departed_at, updated_at = excluded.updated_at

@@ -103,7 +103,7 @@ extension SQLStore {
 
     static func keyConditions(_ filter: InventoryFilter, now: Timestamp) -> SQLQueryString {
         var conditions: [SQLQueryString] = []
-        if let owner = filter.owner { conditions.append("LOWER(owner) = \(bind: owner.lowercased())") }
+        if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let environment = filter.environment { conditions.append("environment = \(bind: environment)") }
         if let status = filter.status {
             // Keys share every status name but `disappeared`, which only imports set.
@@ -117,7 +117,7 @@ extension SQLStore {
     static func recordConditions(_ filter: InventoryFilter, now: Timestamp) -> SQLQueryString {
         var conditions: [SQLQueryString] = []
         if let provider = filter.provider { conditions.append("provider = \(bind: provider.rawValue)") }
-        if let owner = filter.owner { conditions.append("owner_folded = \(bind: owner.lowercased())") }
+        if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let environment = filter.environment {
             conditions.append("environments LIKE \(bind: ColumnJSON.containsElement(environment)) ESCAPE '\\'")
         }

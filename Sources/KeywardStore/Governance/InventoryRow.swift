@@ -22,7 +22,7 @@ enum InventoryRow {
         """
             (\(bind: record.id), \(bind: record.naturalKey), \(bind: record.provider.rawValue), \(bind: record.kind.rawValue), \
             \(bind: record.externalID), \(bind: record.identity), \(bind: record.account), \(bind: record.name), \(bind: record.owner), \
-            \(bind: record.owner?.lowercased()), \(bind: record.purpose), \(bind: record.system), \(bind: ColumnJSON.text(record.environments)), \
+            \(bind: OwnerColumn.folded(record.owner)), \(bind: record.purpose), \(bind: record.system), \(bind: ColumnJSON.text(record.environments)), \
             \(bind: ColumnJSON.text(record.scopes)), \(bind: record.createdAt?.millisecondsSinceEpoch), \
             \(bind: record.lastRotatedAt?.millisecondsSinceEpoch), \(bind: record.lastUsedAt?.millisecondsSinceEpoch), \
             \(bind: record.lastUsedService), \(bind: record.lastUsedRegion), \(bind: record.expiresAt?.millisecondsSinceEpoch), \

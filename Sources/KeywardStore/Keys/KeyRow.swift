@@ -2,7 +2,8 @@ import Foundation
 import KeywardCore
 import SQLKit
 
-/// Mapping between `KeyRecord` and a row of the `keys` table.
+/// Mapping between `KeyRecord` and a row of the `keys` table. `owner_folded` (written, never
+/// read back) is the owner as ``OwnerColumn`` compares it.
 enum KeyRow {
     static let columns = """
         id, hash, name, owner, prefix, start, environment, scopes, state, disabled, created_at, updated_at, \
@@ -59,7 +60,7 @@ enum KeyRow {
     static func insert(_ records: [KeyRecord], on db: any SQLDatabase) async throws {
         guard !records.isEmpty else { return }
         let rows: [SQLQueryString] = records.map(values)
-        try await db.raw("INSERT INTO keys (\(unsafeRaw: columns)) VALUES \(rows.joined(separator: ", "))").run()
+        try await db.raw("INSERT INTO keys (\(unsafeRaw: columns), owner_folded) VALUES \(rows.joined(separator: ", "))").run()
     }
 
     static func values(_ record: KeyRecord) -> SQLQueryString {
@@ -71,7 +72,7 @@ enum KeyRow {
             \(bind: record.revokedAt?.millisecondsSinceEpoch), \(bind: record.revokeReason),
             \(bind: record.lastUsedAt?.millisecondsSinceEpoch), \(bind: record.useCount), \(bind: json(record.meta)),
             \(bind: record.rateLimit?.limit), \(bind: record.rateLimit?.windowSeconds), \(bind: json(record.allowedCIDRs)),
-            \(bind: record.rotatedFrom?.description), \(bind: record.rotatedTo?.description))
+            \(bind: record.rotatedFrom?.description), \(bind: record.rotatedTo?.description), \(bind: OwnerHandle.folded(record.owner)))
             """
     }
 

@@ -94,7 +94,7 @@ extension SQLStore {
         return try await backend.read { db in
             var conditions: [SQLQueryString] = []
             if let after { conditions.append("seq < \(bind: after)") }
-            if let owner = filter.owner { conditions.append("owner = \(bind: owner)") }
+            if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
             if let environment = filter.environment { conditions.append("environment = \(bind: environment)") }
             if let status = filter.status { conditions.append(Self.condition(for: status, now: now)) }
             let whereClause: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
@@ -167,9 +167,9 @@ extension SQLStore {
         }
     }
 
-    /// Keys of an owner that are not yet revoked, read under the write transaction.
+    /// Keys of an owner (in any case) that are not yet revoked, read under the write transaction.
     static func unrevokedKeys(owner: String, on db: any SQLDatabase, lock: Bool) async throws -> [KeyRecord] {
-        try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE owner = \(bind: owner) AND state <> 'revoked' ORDER BY seq\(unsafeRaw: lock ? " FOR UPDATE" : "")")
+        try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE \(OwnerColumn.matches(owner)) AND state <> 'revoked' ORDER BY seq\(unsafeRaw: lock ? " FOR UPDATE" : "")")
             .all().map(KeyRow.decode)
     }
 }

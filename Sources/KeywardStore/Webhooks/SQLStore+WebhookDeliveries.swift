@@ -78,7 +78,9 @@ extension SQLStore {
             guard let row = try await db.raw("""
                 SELECT state FROM webhook_deliveries WHERE id = \(bind: deliveryID) AND subscription_id = \(bind: subscriptionID)\(unsafeRaw: lock)
                 """).first() else {
-                throw KeywardError.notFound("no delivery \"\(deliveryID.prefix(64))\" for webhook subscription \"\(subscriptionID.prefix(64))\"")
+                throw KeywardError.notFound(GivenIdentifier.deliveryID.message(deliveryID) { delivery in
+                    GivenIdentifier.webhookID.message(subscriptionID) { "no delivery with \(delivery) for webhook subscription with \($0)" }
+                })
             }
             let previous = try row.decode(column: "state", as: String.self)
             try await db.raw("""

@@ -57,7 +57,7 @@ extension SQLStore {
     }
 
     static func noWebhook(_ id: String) -> KeywardError {
-        KeywardError.notFound("no webhook subscription with id \"\(id.prefix(64))\"")
+        KeywardError.notFound(GivenIdentifier.webhookID.message(id) { "no webhook subscription with \($0)" })
     }
 
     /// Deletes a subscription with its outbox rows (pending deliveries are dropped).
