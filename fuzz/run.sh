@@ -10,7 +10,8 @@ mkdir -p "$out" fuzz/corpus fuzz/artifacts
 # code needs are compiled (instrumented too) into a module of that name, and the parser is
 # compiled as it is against it, so the product source needs nothing for the fuzzer's sake.
 core=(Sources/KeywardCore/Keys/KeyFormat.swift Sources/KeywardCore/Keys/Scopes.swift
-  Sources/KeywardCore/Support/Base62.swift Sources/KeywardCore/Support/CRC32.swift Sources/KeywardCore/Support/KeywardError.swift)
+  Sources/KeywardCore/Support/Base62.swift Sources/KeywardCore/Support/CRC32.swift Sources/KeywardCore/Support/KeywardError.swift
+  Sources/KeywardCore/JSON/JSONEscape.swift)
 flags=(-sanitize=fuzzer,address -parse-as-library -O)
 swiftc "${flags[@]}" -module-name KeywardCore -emit-module -emit-module-path "$out/KeywardCore.swiftmodule" \
   -emit-library -static -o "$out/libKeywardCore.a" "${core[@]}"

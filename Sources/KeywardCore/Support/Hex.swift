@@ -1,8 +1,8 @@
 /// Reading hexadecimal text byte by byte, without going through `String` or `Int(_:radix:)`.
-enum Hex {
+public enum Hex {
     /// The value of one hex digit, either case; nil for any other byte.
-    @inline(__always)
-    static func nibble(_ byte: UInt8) -> UInt8? {
+    @inlinable
+    public static func nibble(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: return byte - 0x30
         case 0x61...0x66: return byte - 0x61 + 10

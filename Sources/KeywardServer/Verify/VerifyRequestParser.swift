@@ -215,14 +215,9 @@ struct JSONCursor {
                 index += 1
                 guard let escape = peek else { throw error("unterminated escape") }
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
-                case UInt8(ascii: "b"): decoded.append(0x08)
-                case UInt8(ascii: "f"): decoded.append(0x0C)
-                case UInt8(ascii: "n"): decoded.append(0x0A)
-                case UInt8(ascii: "r"): decoded.append(0x0D)
-                case UInt8(ascii: "t"): decoded.append(0x09)
-                case UInt8(ascii: "u"):
+                if let simple = JSONEscape.byte(for: escape) {
+                    decoded.append(simple)
+                } else if escape == UInt8(ascii: "u") {
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
                         guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")) else { throw error("unpaired surrogate") }
@@ -234,7 +229,8 @@ struct JSONCursor {
                     }
                     guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                     decoded.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default: throw error("invalid escape")
+                } else {
+                    throw error("invalid escape")
                 }
             default:
                 if byte < 0x20 { throw error("control character in string") }

@@ -128,15 +128,15 @@ enum ColumnJSON {
                     guard position < bytes.count else { return nil }
                     let escape = bytes[position]
                     position += 1
+                    if let decoded = JSONEscape.byte(for: escape) {
+                        out.append(decoded)
+                        continue
+                    }
                     switch escape {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         // Only the control characters writeString escapes (\u00XX); others fall back.
                         guard position + 4 <= bytes.count, bytes[position] == UInt8(ascii: "0"), bytes[position + 1] == UInt8(ascii: "0"),
-                              let high = Self.hex(bytes[position + 2]), let low = Self.hex(bytes[position + 3]) else { return nil }
+                              let high = Hex.nibble(bytes[position + 2]), let low = Hex.nibble(bytes[position + 3]) else { return nil }
                         out.append(high << 4 | low)
                         position += 4
                     default: return nil
@@ -145,15 +145,6 @@ enum ColumnJSON {
                 }
             }
             return nil
-        }
-
-        private static func hex(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - 87
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - 55
-            default: return nil
-            }
         }
     }
 }
