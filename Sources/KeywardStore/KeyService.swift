@@ -59,11 +59,19 @@ public final class KeyService: Sendable {
         return AuditDraft(actor: principal.id, action: action, subjectKind: "key", subjectID: record.id.description, details: details)
     }
 
+    /// The administrator keys keyward issues itself say what they are for, so that governance
+    /// does not ask a new installation for the purpose of its own bootstrap key.
+    static func administratorRequest(name: String, purpose: String) -> IssueRequest {
+        var request = IssueRequest(name: name, owner: "keyward-admin", scopes: [Scope.admin])
+        request.meta = [InventoryItem.MetaKey.purpose: .string(purpose)]
+        return request
+    }
+
     /// Creates the first administrator key of a new database. Returns nil when the database was
     /// bootstrapped before: the bootstrap key is shown once, ever.
     public func bootstrapAdmin() async throws -> PlaintextKey? {
         let now = clock.now()
-        let issued = try lifecycle.issue(IssueRequest(name: "bootstrap admin", owner: "keyward-admin", scopes: [Scope.admin]), now: now)
+        let issued = try lifecycle.issue(Self.administratorRequest(name: "bootstrap admin", purpose: "bootstrap administrator key: issue named admin keys, then revoke it"), now: now)
         let flavor = self.flavor
         let record = issued.record
         let created = try await store.backend.write { db -> Bool in
@@ -85,7 +93,7 @@ public final class KeyService: Sendable {
     /// recover`, run with access to the database itself), audited as `admin.recovered` with the
     /// local user who ran it. Returns the plaintext, which exists nowhere else.
     public func recoverAdmin(localUser: String) async throws -> PlaintextKey {
-        let issued = try lifecycle.issue(IssueRequest(name: "recovered admin", owner: "keyward-admin", scopes: [Scope.admin]), now: clock.now())
+        let issued = try lifecycle.issue(Self.administratorRequest(name: "recovered admin", purpose: "administrator key issued by keyward admin recover"), now: clock.now())
         var event = Self.created(issued.record, by: .system("admin-recover"), action: "admin.recovered")
         event.details["local_user"] = .string(localUser)
         try await issues.submit((issued.record, event))

@@ -208,6 +208,23 @@ struct GovernanceCLITests {
         #expect(try keyward(["findings", "evaluate", "--policy", report]).status != 0)  // --policy needs --db: a server evaluates its own
     }
 
+    @Test("a fresh install is quiet: init, then findings evaluate under the default policy, finds nothing")
+    func freshInstallIsQuiet() throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("fresh.db").path
+        #expect(try keyward(["init", "--db", db, "--json"]).status == 0)
+        let evaluated = try keyward(["findings", "evaluate", "--db", db, "--json"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(evaluated.object["items"] as? Int == 1 && evaluated.object["findings"] as? Int == 0 && evaluated.object["opened"] as? Int == 0)
+        let listed = try keyward(["findings", "list", "--db", db, "--all-states", "--json"])
+        #expect(listed.status == 0 && (listed.object["findings"] as? [Any])?.isEmpty == true, "\(listed.stdout)")
+        let gate = try keyward(["policy", "check", "--db", db, "--fail-on", "low", "--json"])
+        #expect(gate.status == 0 && gate.object["failing"] as? Int == 0)
+        // The printed default policy explains each rule.
+        let printed = try keyward(["policy", "default"])
+        #expect(printed.status == 0 && printed.stdout.contains("# Why: an admin or wildcard scope in production"))
+    }
+
     @Test("offline: the CI gate counts an import's critical finding, and names the sources it counted")
     func gateCountsEverySource() throws {
         let directory = try temporaryDirectory()

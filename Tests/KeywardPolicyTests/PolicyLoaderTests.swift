@@ -51,7 +51,7 @@ import KeywardCore
         let rule = try #require(policy.rules.first)
         #expect(rule.check == .rotationInterval(days: 28) && rule.severity == .critical)
         #expect(rule.selector.providers == [.aws, .gcp] && rule.selector.tags["tier"]?.count == 2)
-        #expect(rule.exclude?.kinds == [.secret])
+        #expect(rule.exclude.map(\.kinds) == [[.secret]])
         #expect(policy.exceptions.first?.expiresAt == Timestamp(iso8601: "2027-03-31"))
     }
 

@@ -71,7 +71,7 @@ struct GovernanceFindingTests {
             #expect(refused.errorMessage.contains("rules[0].check"))
 
             let server = try await client.call(.get, "/v1/policy", token: fixture.admin).decode(PolicyObject.self)
-            #expect(server.isDefault && server.name == "keyward-default" && server.rules.count == 15)
+            #expect(server.isDefault && server.name == "keyward-default" && server.rules.count == 16)
             #expect(try await client.call(.post, "/v1/policy/reload", token: fixture.admin).status == .conflict)
         }
     }

@@ -59,13 +59,20 @@ enum ItemCheck {
             return Verdict(message: "\(name) is used in \(distinct.count) environments (\(item.environments.joined(separator: ", "))): a leak in the weakest one opens all of them.",
                            remediation: "Issue one credential per environment and revoke the shared one.")
         case .reviewInterval(let limit):
+            // The review clock starts at creation: issuing a credential is its first decision
+            // that it is needed, so the first review is due one interval later, not at once.
+            let remediation = "Include it in an access review (keyward reviews start) so its owner confirms it is still needed."
             guard let reviewed = item.reviewedAt else {
-                return Verdict(message: "\(name) has never been reviewed by its owner.",
-                               remediation: "Include it in an access review (keyward reviews start) so its owner confirms it is still needed.")
+                guard let created = item.createdAt else {
+                    return Verdict(message: "\(name) has never been reviewed by its owner.", remediation: remediation)
+                }
+                guard daysSince(created) > limit else { return nil }
+                return Verdict(message: "\(name) has not been reviewed in the \(ItemDescription.days(daysSince(created))) since it was created (\(created.iso8601)); reviews are due every \(ItemDescription.days(limit)).",
+                               remediation: remediation)
             }
             guard daysSince(reviewed) > limit else { return nil }
             return Verdict(message: "\(name) was last reviewed \(ItemDescription.days(daysSince(reviewed))) ago (\(reviewed.iso8601)); reviews are due every \(ItemDescription.days(limit)).",
-                           remediation: "Include it in an access review (keyward reviews start) so its owner confirms it is still needed.")
+                           remediation: remediation)
         case .forbiddenAttributes(let forbidden):
             let hits = forbidden.keys.sorted().compactMap { attribute -> String? in
                 guard let value = item.attributes[attribute], forbidden[attribute]!.contains(where: { $0.matches(value) }) else { return nil }

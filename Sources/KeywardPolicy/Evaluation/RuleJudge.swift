@@ -10,8 +10,10 @@ final class RuleJudge: Sendable {
     // The parts of the rule the inner loop reads, held directly so it never copies the rule.
     private let check: PolicyCheck
     private let selector: InventorySelector
-    private let exclude: InventorySelector?
+    private let exclude: [InventorySelector]
     private let liveOnly: Bool
+    /// Items created after this are inside the rule's grace period.
+    private let graceStart: Timestamp?
 
     init(rule: PolicyRule, exceptions: [PolicyException], now: Timestamp) {
         self.rule = rule
@@ -21,14 +23,21 @@ final class RuleJudge: Sendable {
         selector = rule.selector
         exclude = rule.exclude
         liveOnly = rule.selector.statuses == nil
+        graceStart = rule.graceDays.map { now.adding(seconds: -$0 * 86_400) }
     }
 
     /// ``PolicyRule/applies(to:)`` without the copy.
     func applies(to item: InventoryItem) -> Bool {
         if liveOnly && !item.status.isLive { return false }
         guard selector.matches(item) else { return false }
-        if let exclude, exclude.matches(item) { return false }
+        for excluded in exclude where excluded.matches(item) { return false }
         return true
+    }
+
+    /// Inside the rule's grace period (``PolicyRule/graceDays``), counted from creation.
+    func isInGrace(_ item: InventoryItem) -> Bool {
+        guard let graceStart, let created = item.createdAt else { return false }
+        return created > graceStart
     }
 
     var isPerIdentity: Bool {
@@ -46,6 +55,7 @@ final class RuleJudge: Sendable {
                 let judge = judges[slot]
                 guard judge.applies(to: item) else { continue }
                 outcomes[slot].evaluated += 1
+                guard !judge.isInGrace(item) else { continue }
                 if let verdict = ItemCheck.verdict(judge.check, item: item, label: &label, owners: owners, now: judge.now) {
                     judge.record(subject: item.subject, name: item.name, verdict: verdict, into: &outcomes[slot])
                 }

@@ -2,7 +2,7 @@ import KeywardCore
 
 /// Reads one entry of `rules:`.
 enum RuleReader {
-    static let common: Set<String> = ["id", "check", "severity", "select", "exclude", "frameworks", "description"]
+    static let common: Set<String> = ["id", "check", "severity", "select", "exclude", "frameworks", "description", "grace"]
 
     static func read(_ node: PolicyNode) throws -> PolicyRule {
         guard case .mapping = node.node else { throw node.error("expected a rule: a mapping with id, check and severity") }
@@ -33,8 +33,9 @@ enum RuleReader {
         return PolicyRule(
             id: id, check: check, severity: severity,
             selector: try settings["select"].map(SelectorReader.read) ?? .all,
-            exclude: try settings["exclude"].map(SelectorReader.read),
-            frameworks: frameworks, description: try settings["description"]?.string())
+            exclude: try settings["exclude"].map(SelectorReader.readList) ?? [],
+            frameworks: frameworks, description: try settings["description"]?.string(),
+            graceDays: try settings["grace"]?.days())
     }
 
     private static func find(_ key: String, in rule: PolicyNode) throws -> PolicyNode {

@@ -27,7 +27,7 @@ public enum PolicyCheck: Sendable, Equatable {
     case sharedAcrossEnvironments
     /// More than `max` live credentials for one identity (CIS: one active key per IAM user).
     case multipleActiveKeys(max: Int)
-    /// Not reviewed (attested) within `days`, or never.
+    /// Not reviewed (attested) within `days` of the last review, or of creation when never reviewed.
     case reviewInterval(days: Int64)
     /// A provider fact with a forbidden value (`key_algorithm: KEY_ALG_RSA_1024`): the hook for
     /// checks on what importers record in `attributes`.
