@@ -40,8 +40,11 @@ public struct KeywardClient: Sendable {
         try await send(.POST, "/v1/keys", body: request)
     }
 
-    public func listKeys(owner: String? = nil, status: KeyStatus? = nil, environment: String? = nil, limit: Int? = nil, cursor: String? = nil) async throws -> KeyListObject {
+    /// `keyClass`: `drill`, `canary`, `standard` (the default) or `all` (``KeywardCore/KeyClass``).
+    public func listKeys(owner: String? = nil, status: KeyStatus? = nil, environment: String? = nil, limit: Int? = nil, cursor: String? = nil,
+                         keyClass: String? = nil) async throws -> KeyListObject {
         var query: [(String, String)] = []
+        if let keyClass { query.append(("class", keyClass)) }
         if let owner { query.append(("owner", owner)) }
         if let status { query.append(("status", status.rawValue)) }
         if let environment { query.append(("environment", environment)) }

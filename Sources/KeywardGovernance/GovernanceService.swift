@@ -60,7 +60,8 @@ public final class GovernanceService: Sendable {
     func snapshot(now: Timestamp) async throws -> (items: [InventoryItem], owners: OwnerRegistry) {
         var items: [InventoryItem] = []
         try await store.forEachKeyPage { page in
-            items.append(contentsOf: page.map { InventoryItem(key: $0, now: now) })
+            // Drill and canary keys are not credentials anyone uses: no policy findings (KeyClass).
+            items.append(contentsOf: page.lazy.filter { $0.keyClass == .standard }.map { InventoryItem(key: $0, now: now) })
         }
         let (records, owners) = try await store.governanceRead { sql in
             var items: [InventoryItem] = []

@@ -39,7 +39,7 @@ public struct Finding: Sendable, Equatable, Codable {
     /// `fnd_` + 24 hex digits of SHA-256 over rule, subject kind and subject id. Owner, message
     /// and severity are left out on purpose: a finding whose owner changes is the same finding.
     public static func fingerprint(rule: String, subject: FindingSubject) -> String {
-        StableIdentifier.make(prefix: "fnd_", parts: [rule, subject.kind.rawValue, subject.id])
+        StableIdentifier.make(prefix: "fnd_", rule, subject.kind.rawValue, subject.id)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -7,16 +7,39 @@ import Crypto
 /// `("ab", "c")` and `("a", "bc")` never collide.
 public enum StableIdentifier {
     /// `prefix` + the first `length` (at most 64) hex digits of SHA-256 over the joined parts.
-    /// Written into one buffer: finding ids are made millions of times per evaluation.
     public static func make(prefix: String, parts: [String], length: Int = 24) -> String {
         var hasher = SHA256()
         for (index, part) in parts.enumerated() {
-            if index > 0 { hasher.update(data: [0]) }
-            if part.utf8.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
-                hasher.update(data: Array(part.utf8))
-            }
+            if index > 0 { separate(&hasher) }
+            hash(part, into: &hasher)
         }
-        let digest = hasher.finalize()
+        return render(prefix: prefix, hasher.finalize(), length: length)
+    }
+
+    /// ``make(prefix:parts:length:)`` of exactly three parts, without an array of them: finding
+    /// ids are made millions of times per evaluation.
+    public static func make(prefix: String, _ first: String, _ second: String, _ third: String, length: Int = 24) -> String {
+        var hasher = SHA256()
+        hash(first, into: &hasher)
+        separate(&hasher)
+        hash(second, into: &hasher)
+        separate(&hasher)
+        hash(third, into: &hasher)
+        return render(prefix: prefix, hasher.finalize(), length: length)
+    }
+
+    private static func hash(_ part: String, into hasher: inout SHA256) {
+        if part.utf8.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            hasher.update(data: Array(part.utf8))
+        }
+    }
+
+    private static func separate(_ hasher: inout SHA256) {
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
+    }
+
+    /// Written into one buffer.
+    private static func render(prefix: String, _ digest: SHA256.Digest, length: Int) -> String {
         let digits = min(length, 64)
         return String(unsafeUninitializedCapacity: prefix.utf8.count + digits) { buffer in
             var position = 0

@@ -37,6 +37,8 @@ public struct KeyRecord: Sendable, Equatable {
     public var allowedCIDRs: [CIDR]
     public var rotatedFrom: KeyID?
     public var rotatedTo: KeyID?
+    /// Standard, or a drill's or canary's key that counts are kept apart from (``KeyClass``).
+    public var keyClass: KeyClass
 
     public init(
         id: KeyID, hash: KeyHash, name: String, owner: String, prefix: String, start: String,
@@ -44,7 +46,7 @@ public struct KeyRecord: Sendable, Equatable {
         createdAt: Timestamp, updatedAt: Timestamp? = nil, expiresAt: Timestamp? = nil, revokedAt: Timestamp? = nil,
         revokeReason: String? = nil, lastUsedAt: Timestamp? = nil, useCount: Int64 = 0,
         meta: [String: JSONValue] = [:], rateLimit: RateLimitPolicy? = nil, allowedCIDRs: [CIDR] = [],
-        rotatedFrom: KeyID? = nil, rotatedTo: KeyID? = nil
+        rotatedFrom: KeyID? = nil, rotatedTo: KeyID? = nil, keyClass: KeyClass = .standard
     ) {
         self.id = id
         self.hash = hash
@@ -68,6 +70,7 @@ public struct KeyRecord: Sendable, Equatable {
         self.allowedCIDRs = allowedCIDRs
         self.rotatedFrom = rotatedFrom
         self.rotatedTo = rotatedTo
+        self.keyClass = keyClass
     }
 
     /// Revoked wins over disabled, disabled over expired: the answer names the most deliberate act.

@@ -9,11 +9,13 @@ public struct IssueRequest: Sendable, Codable, Equatable {
     public var meta: [String: JSONValue]?
     public var rateLimit: RateLimitPolicy?
     public var allowedCIDRs: [CIDR]?
+    /// `class`: absent for a standard key; `drill` for a revocation drill's key (``KeyClass``).
+    public var keyClass: KeyClass?
 
     public init(
         name: String, owner: String, scopes: [String]? = nil, environment: String? = nil,
         expiresAt: Timestamp? = nil, ttlSeconds: Int64? = nil, meta: [String: JSONValue]? = nil,
-        rateLimit: RateLimitPolicy? = nil, allowedCIDRs: [CIDR]? = nil
+        rateLimit: RateLimitPolicy? = nil, allowedCIDRs: [CIDR]? = nil, keyClass: KeyClass? = nil
     ) {
         self.name = name
         self.owner = owner
@@ -24,6 +26,7 @@ public struct IssueRequest: Sendable, Codable, Equatable {
         self.meta = meta
         self.rateLimit = rateLimit
         self.allowedCIDRs = allowedCIDRs
+        self.keyClass = keyClass
     }
 
     enum CodingKeys: String, CodingKey {
@@ -32,6 +35,7 @@ public struct IssueRequest: Sendable, Codable, Equatable {
         case ttlSeconds = "ttl_seconds"
         case rateLimit = "rate_limit"
         case allowedCIDRs = "allowed_cidrs"
+        case keyClass = "class"
     }
 }
 

@@ -38,12 +38,21 @@ public struct KeyLifecycle: Sendable {
         guard cidrs.count <= RecordLimits.maximumCIDRs else {
             throw KeywardError.invalidArgument("allowed_cidrs may list at most \(RecordLimits.maximumCIDRs) networks, got \(cidrs.count)")
         }
+        let keyClass = request.keyClass ?? .standard
+        if keyClass == .drill {
+            guard let expiresAt, expiresAt.seconds(since: now) <= KeyClass.maximumDrillLifetimeSeconds else {
+                throw KeywardError.invalidArgument("a drill key must expire within \(KeyClass.maximumDrillLifetimeSeconds) seconds (give ttl_seconds)")
+            }
+            guard !scopes.contains(where: { $0.hasPrefix("keyward:") }) else {
+                throw KeywardError.invalidArgument("a drill key cannot carry keyward: scopes")
+            }
+        }
         let plaintext = format.generate(environment: environment)
         let record = KeyRecord(
             id: .random(), hash: plaintext.hash, name: request.name, owner: request.owner,
             prefix: format.prefix, start: Self.start(of: plaintext), environment: environment, scopes: scopes,
             createdAt: now, expiresAt: expiresAt, meta: meta, rateLimit: request.rateLimit,
-            allowedCIDRs: Array(Set(cidrs)).sorted { $0.description < $1.description }
+            allowedCIDRs: Array(Set(cidrs)).sorted { $0.description < $1.description }, keyClass: keyClass
         )
         return Issued(record: record, plaintext: plaintext)
     }
@@ -106,7 +115,7 @@ public struct KeyLifecycle: Sendable {
             id: .random(), hash: plaintext.hash, name: old.name, owner: old.owner, prefix: format.prefix,
             start: Self.start(of: plaintext), environment: old.environment, scopes: old.scopes,
             createdAt: now, expiresAt: lifetime.map { now.adding(milliseconds: $0) }, meta: old.meta,
-            rateLimit: old.rateLimit, allowedCIDRs: old.allowedCIDRs, rotatedFrom: old.id
+            rateLimit: old.rateLimit, allowedCIDRs: old.allowedCIDRs, rotatedFrom: old.id, keyClass: old.keyClass
         )
         var retired = old
         let graceEnd = now.adding(seconds: grace)

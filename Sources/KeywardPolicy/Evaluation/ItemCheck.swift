@@ -2,33 +2,29 @@ import KeywardCore
 
 /// The checks that look at one credential at a time.
 enum ItemCheck {
-    /// `label` caches the item's description across the rules evaluated for one item: it is built
-    /// only when a first check fails (most pairs pass) and then reused by the others.
-    static func verdict(_ check: PolicyCheck, item: InventoryItem, label: inout String?, owners: OwnerRegistry, now: Timestamp) -> Verdict? {
-        var name: String {
-            if let label { return label }
-            let text = ItemDescription.name(of: item)
-            label = text
-            return text
-        }
+    /// `text` caches what several rules' findings about one item say alike (its description, how
+    /// to rotate or disable it): built only when a first check needs it (most pairs pass) and
+    /// then shared — one string, not one per finding.
+    static func verdict(_ check: PolicyCheck, item: InventoryItem, text: inout ItemText, owners: OwnerRegistry, now: Timestamp) -> Verdict? {
+        var name: String { text.name(item) }
         func daysSince(_ time: Timestamp) -> Int64 { now.seconds(since: time) / 86_400 }
         switch check {
         case .maxAge(let limit):
             guard let created = item.createdAt, daysSince(created) > limit else { return nil }
             return Verdict(message: "\(name) is \(ItemDescription.days(daysSince(created))) old (created \(created.iso8601)); the policy allows \(ItemDescription.days(limit)).",
-                           remediation: ItemDescription.rotate(item))
+                           remediation: text.rotate(item))
         case .rotationInterval(let limit):
             guard let rotated = item.lastRotatedAt ?? item.createdAt, daysSince(rotated) > limit else { return nil }
             return Verdict(message: "\(name) was last rotated \(ItemDescription.days(daysSince(rotated))) ago (\(rotated.iso8601)); it must be rotated at least every \(ItemDescription.days(limit)).",
-                           remediation: ItemDescription.rotate(item))
+                           remediation: text.rotate(item))
         case .unused(let limit):
-            return unused(item, name: name, limit: limit, now: now)
+            return unused(item, name: name, limit: limit, now: now, text: &text)
         case .requiredExpiry:
             guard item.expiresAt == nil else { return nil }
             return Verdict(message: "\(name) never expires: if it leaks, it works until someone notices.",
-                           remediation: "Give it an expiry date; " + ItemDescription.rotate(item))
+                           remediation: "Give it an expiry date; " + text.rotate(item))
         case .maxLifetime(let limit):
-            return lifetime(item, name: name, limit: limit)
+            return lifetime(item, name: name, limit: limit, text: &text)
         case .requiredOwner(let registered):
             guard let owner = item.owner, !owner.isEmpty else {
                 return Verdict(message: "\(name) has no owner: nobody answers for it, reviews it or revokes it when it is no longer needed.",
@@ -41,7 +37,7 @@ enum ItemCheck {
             guard let owner = item.owner, let entry = owners.entry(for: owner), entry.status == .departed else { return nil }
             let when = entry.departedAt.map { " on \($0.iso8601)" } ?? ""
             return Verdict(message: "\(name) belongs to \(owner), who departed\(when); it is still live.",
-                           remediation: "Hand it to a current owner and record the new owner. Otherwise: " + ItemDescription.disable(item))
+                           remediation: "Hand it to a current owner and record the new owner. Otherwise: " + text.disable(item))
         case .requiredFields(let fields):
             let missing = fields.filter { !$0.isPresent(in: item) }
             guard !missing.isEmpty else { return nil }
@@ -80,35 +76,66 @@ enum ItemCheck {
             }
             guard !hits.isEmpty else { return nil }
             return Verdict(message: "\(name) has \(hits.joined(separator: ", ")), which the policy forbids.",
-                           remediation: "Replace it with a credential that meets the policy. " + ItemDescription.rotate(item))
+                           remediation: "Replace it with a credential that meets the policy. " + text.rotate(item))
         case .multipleActiveKeys:
             return nil  // per identity: IdentityCheck
         }
     }
 
-    private static func unused(_ item: InventoryItem, name: String, limit: Int64, now: Timestamp) -> Verdict? {
+    private static func unused(_ item: InventoryItem, name: String, limit: Int64, now: Timestamp, text: inout ItemText) -> Verdict? {
         if let used = item.lastUsedAt {
             let idle = now.seconds(since: used) / 86_400
             guard idle >= limit else { return nil }
             return Verdict(message: "\(name) has not been used for \(ItemDescription.days(idle)) (last used \(used.iso8601)); unused credentials should be disabled after \(ItemDescription.days(limit)).",
-                           remediation: ItemDescription.disable(item))
+                           remediation: text.disable(item))
         }
         guard let created = item.createdAt else { return nil }
         let age = now.seconds(since: created) / 86_400
         guard age >= limit else { return nil }
         return Verdict(message: "\(name) has never been used in the \(ItemDescription.days(age)) since it was created (\(created.iso8601)).",
-                       remediation: ItemDescription.disable(item))
+                       remediation: text.disable(item))
     }
 
-    private static func lifetime(_ item: InventoryItem, name: String, limit: Int64) -> Verdict? {
+    private static func lifetime(_ item: InventoryItem, name: String, limit: Int64, text: inout ItemText) -> Verdict? {
         guard let expires = item.expiresAt else {
             return Verdict(message: "\(name) never expires; the policy allows a lifetime of at most \(ItemDescription.days(limit)).",
-                           remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + ItemDescription.rotate(item))
+                           remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + text.rotate(item))
         }
         guard let created = item.createdAt else { return nil }
         let lifetime = expires.seconds(since: created) / 86_400
         guard lifetime > limit else { return nil }
         return Verdict(message: "\(name) is valid for \(ItemDescription.days(lifetime)) (until \(expires.iso8601)); the policy allows at most \(ItemDescription.days(limit)).",
-                       remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + ItemDescription.rotate(item))
+                       remediation: "Replace it with a credential that expires within \(ItemDescription.days(limit)). " + text.rotate(item))
+    }
+}
+
+/// The texts about one item that findings of several rules share, each built on first use.
+struct ItemText {
+    private var label: String?
+    private var rotation: String?
+    private var disabling: String?
+
+    /// ``ItemDescription/name(of:)``.
+    mutating func name(_ item: InventoryItem) -> String {
+        if let label { return label }
+        let text = ItemDescription.name(of: item)
+        label = text
+        return text
+    }
+
+    /// ``ItemDescription/rotate(_:)``.
+    mutating func rotate(_ item: InventoryItem) -> String {
+        if let rotation { return rotation }
+        let text = ItemDescription.rotate(item)
+        rotation = text
+        return text
+    }
+
+    /// ``ItemDescription/disable(_:)``.
+    mutating func disable(_ item: InventoryItem) -> String {
+        if let disabling { return disabling }
+        let text = ItemDescription.disable(item)
+        disabling = text
+        return text
     }
 }

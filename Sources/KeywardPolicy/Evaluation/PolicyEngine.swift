@@ -35,22 +35,37 @@ public struct PolicyEngine: Sendable {
             partials.withLock { $0[index] = outcomes }
         }
         let byChunk = partials.withLock { $0 }
-        var findings: [Finding] = []
-        findings.reserveCapacity(byChunk.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.findings.count } })
-        var checks: [CheckResult] = []
-        for (ruleIndex, judge) in judges.enumerated() {
-            var counts = RuleOutcome()
-            if judge.isPerIdentity {
-                let outcome = judge.evaluatePerIdentity(items)
-                findings.append(contentsOf: outcome.findings)
-                counts.addCounts(outcome)
+        var perIdentity: [Int: RuleOutcome] = [:]
+        for (ruleIndex, judge) in judges.enumerated() where judge.isPerIdentity {
+            perIdentity[ruleIndex] = judge.evaluatePerIdentity(items)
+        }
+        // Every rule's outcome in rule order, then chunk (item) order; their findings are moved,
+        // not copied, into the one array (see FindingBuffer).
+        var ordered: [[RuleOutcome]] = []
+        for ruleIndex in judges.indices {
+            if let outcome = perIdentity[ruleIndex] {
+                ordered.append([outcome])
             } else if let slot = itemRules.firstIndex(of: ruleIndex) {
-                for chunk in chunks.indices {
-                    let outcome = byChunk[chunk]![slot]
-                    findings.append(contentsOf: outcome.findings)  // the one copy of each finding
-                    counts.addCounts(outcome)
+                ordered.append(chunks.indices.map { byChunk[$0]![slot] })
+            } else {
+                ordered.append([])
+            }
+        }
+        let total = ordered.reduce(0) { $0 + $1.reduce(0) { $0 + $1.findings.count } }
+        let findings = [Finding](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard var next = buffer.baseAddress else { return }
+            for outcomes in ordered {
+                for outcome in outcomes {
+                    let moved = outcome.findings.moveAll(to: next)
+                    next += moved
+                    initialized += moved
                 }
             }
+        }
+        var checks: [CheckResult] = []
+        for (judge, outcomes) in zip(judges, ordered) {
+            var counts = RuleOutcome()
+            for outcome in outcomes { counts.addCounts(outcome) }
             checks.append(judge.result(counts))
         }
         return PolicyEvaluation(findings: findings, checks: checks, evaluatedAt: now)
@@ -69,7 +84,8 @@ enum ItemChunk {
 
 /// What one rule produced over some items.
 struct RuleOutcome: Sendable {
-    var findings: [Finding] = []
+    /// A reference: make one outcome per rule and chunk, never copies of one.
+    var findings = FindingBuffer()
     var evaluated = 0
     var failing = 0
     var suppressed = 0

@@ -10,7 +10,7 @@ enum KeyRoutes {
         return [
             APIRoute(.post, "/v1/keys", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(IssueRequest.self, from: request, context: context, allowed: [
-                    "name", "owner", "scopes", "environment", "expires_at", "ttl_seconds", "meta", "rate_limit", "allowed_cidrs",
+                    "name", "owner", "scopes", "environment", "expires_at", "ttl_seconds", "meta", "rate_limit", "allowed_cidrs", "class",
                 ], nested: ["rate_limit": ["limit", "window_seconds"]])
                 let issued = try await keys.issue(body, by: credential!.principal)
                 return try JSONBody.response(IssuedKeyObject(key: issued.plaintext.reveal(), object: node.present(issued.record)), status: .created)
@@ -24,6 +24,13 @@ enum KeyRoutes {
                         throw APIError.badRequest("status must be one of \(KeyStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(status)\"")
                     }
                     filter.status = parsed
+                }
+                if let keyClass = try request.query("class") {
+                    // Drill and canary keys are listed only when asked for (KeyClass); "all" lists every class.
+                    guard keyClass == "all" || KeyClass(rawValue: keyClass) != nil else {
+                        throw APIError.badRequest("class must be one of \((KeyClass.allCases.map(\.rawValue) + ["all"]).joined(separator: ", ")), got \"\(keyClass.prefix(32))\"")
+                    }
+                    filter.keyClass = KeyClass(rawValue: keyClass)
                 }
                 filter.limit = try request.intQuery("limit") ?? KeyFilter.defaultLimit
                 filter.cursor = try request.query("cursor")

@@ -34,6 +34,9 @@ public struct DashboardInventoryQuery: Sendable, Equatable {
     public var status: InventoryStatus?
     public var age: Age?
     public var findings: FindingPresence?
+    /// Keys of this class only; nil shows every class. Drill and canary keys are left out by
+    /// default (``KeywardCore/KeyClass``).
+    public var keyClass: KeyClass? = .standard
     public var sort: Sort = .added
     public var descending = false
     /// 1-based.

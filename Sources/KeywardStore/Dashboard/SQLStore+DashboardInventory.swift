@@ -148,6 +148,7 @@ extension SQLStore {
         }
         if let owner = query.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let environment = query.environment { conditions.append("environment = \(bind: environment)") }
+        if let keyClass = query.keyClass { conditions.append("key_class = \(bind: keyClass.rawValue)") }
         if let status = query.status {
             conditions.append(KeyStatus(rawValue: status.rawValue).map { condition(for: $0, now: now) } ?? "1 = 0")
         }

@@ -14,55 +14,12 @@ extension SQLStore {
         let reviewCutoff = Timestamp(millisecondsSinceEpoch: at - reviewIntervalDays * Self.dayMilliseconds)
         return try await backend.read { db in
             var counts = DashboardCounts()
-            // Status by environment; "expired" is derived below from the expiry index.
-            var byStateAndEnvironment: [String: [String: Int]] = [:]
-            for row in try await db.raw("SELECT state, disabled, environment, COUNT(*) AS n FROM keys GROUP BY state, disabled, environment").all() {
-                let state = try row.text("state")
-                let status = state == "revoked" ? "revoked" : try row.integer("disabled") != 0 ? "disabled" : state
-                byStateAndEnvironment[status, default: [:]][try row.text("environment"), default: 0] += Int(try row.integer("n"))
-            }
-            let expiredRows = try await db.raw("""
-                SELECT state, environment, COUNT(*) AS n FROM keys WHERE expires_at <= \(bind: at) AND state <> 'revoked' AND disabled = 0 \
-                GROUP BY state, environment
-                """).all()
-            for row in expiredRows {
-                let n = Int(try row.integer("n"))
-                let environment = try row.text("environment")
-                byStateAndEnvironment[try row.text("state"), default: [:]][environment, default: 0] -= n
-                byStateAndEnvironment["expired", default: [:]][environment, default: 0] += n
-            }
-            for (status, environments) in byStateAndEnvironment {
-                for (environment, n) in environments where n > 0 {
-                    counts.add(status: status, provider: InventoryProvider.keyward.rawValue, environments: [environment], age: -2, week: -1, reviewed: false, count: n)
-                }
-            }
-            let weekRows = try await db.raw("""
-                SELECT (expires_at - \(bind: at)) / \(bind: week) AS week, COUNT(*) AS n FROM keys \
-                WHERE expires_at > \(bind: at) AND expires_at <= \(bind: at + 13 * week) AND state <> 'revoked' AND disabled = 0 GROUP BY 1
-                """).all()
-            for row in weekRows {
-                let index = Int(try row.integer("week"))
-                if counts.expiringByWeek.indices.contains(index) { counts.expiringByWeek[index] += Int(try row.integer("n")) }
-            }
-            // Live keys per age bucket: disjoint created_at ranges, each an index range.
-            let day = Self.dayMilliseconds
-            let bounds: [Int64?] = [at - 30 * day, at - 90 * day, at - 180 * day, at - 365 * day, at - 730 * day, nil]
-            var upper: Int64? = nil
-            for (bucket, lower) in bounds.enumerated() {
-                var range: SQLQueryString = lower.map { "created_at > \(bind: $0)" } ?? "1 = 1"
-                if let upper { range = range + " AND created_at <= \(bind: upper)" }
-                let n = try await db.raw("""
-                    SELECT COUNT(*) AS n FROM keys WHERE state IN ('active', 'rotating') AND disabled = 0 AND \(range) \
-                    AND (expires_at IS NULL OR expires_at > \(bind: at))
-                    """).first()?.decode(column: "n", as: Int.self) ?? 0
-                counts.ages[bucket] += n
-                upper = lower
-            }
-            let reviewedExpression = flavor == .postgres ? "((meta::jsonb) ->> 'reviewed_at')" : "json_extract(meta, '$.reviewed_at')"
-            counts.reviewedLive += try await db.raw("""
-                SELECT COUNT(*) AS n FROM keys WHERE \(unsafeRaw: reviewedExpression) >= \(bind: reviewCutoff.iso8601) \
-                AND state <> 'revoked' AND disabled = 0 AND (expires_at IS NULL OR expires_at > \(bind: at))
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await Self.addKeyCounts(db, flavor: flavor, at: at, week: week, reviewCutoff: reviewCutoff, only: "1 = 1", sign: 1, into: &counts)
+            try await Self.addKeyCounts(db, flavor: flavor, at: at, week: week, reviewCutoff: reviewCutoff,
+                                        only: "key_class <> 'standard'", sign: -1, into: &counts)
+            counts.byStatus = counts.byStatus.filter { $0.value != 0 }
+            counts.byProvider = counts.byProvider.filter { $0.value != 0 }
+            counts.byEnvironment = counts.byEnvironment.filter { $0.value != 0 }
             let recordRows = try await db.raw("""
                 SELECT \(Self.recordStatusExpression(now: now)) AS status, provider, environments AS env, \(Self.ageBucket("created_at", now: at)) AS age, \
                 \(Self.expiryWeek(now: at)) AS week, \
@@ -77,6 +34,65 @@ extension SQLStore {
             }
             return counts
         }
+    }
+
+    /// Adds `sign` × the counts of the keys matching `only` to `counts`, from the narrow
+    /// indexes. The overview adds every key, then subtracts the drill and canary keys
+    /// (``KeywardCore/KeyClass``), which the partial index `keys_set_apart` counts without
+    /// touching ordinary keys: a condition on the class in the first pass would cost the
+    /// index-only scans their coverage.
+    static func addKeyCounts(_ db: any SQLDatabase, flavor: SQLFlavor, at: Int64, week: Int64, reviewCutoff: Timestamp,
+                             only: SQLQueryString, sign: Int, into counts: inout DashboardCounts) async throws {
+        // Status by environment; "expired" is derived below from the expiry index.
+        var byStateAndEnvironment: [String: [String: Int]] = [:]
+        for row in try await db.raw("SELECT state, disabled, environment, COUNT(*) AS n FROM keys WHERE \(only) GROUP BY state, disabled, environment").all() {
+            let state = try row.text("state")
+            let status = state == "revoked" ? "revoked" : try row.integer("disabled") != 0 ? "disabled" : state
+            byStateAndEnvironment[status, default: [:]][try row.text("environment"), default: 0] += Int(try row.integer("n"))
+        }
+        let expiredRows = try await db.raw("""
+            SELECT state, environment, COUNT(*) AS n FROM keys WHERE \(only) AND expires_at <= \(bind: at) AND state <> 'revoked' AND disabled = 0 \
+            GROUP BY state, environment
+            """).all()
+        for row in expiredRows {
+            let n = Int(try row.integer("n"))
+            let environment = try row.text("environment")
+            byStateAndEnvironment[try row.text("state"), default: [:]][environment, default: 0] -= n
+            byStateAndEnvironment["expired", default: [:]][environment, default: 0] += n
+        }
+        for (status, environments) in byStateAndEnvironment {
+            for (environment, n) in environments where n > 0 {
+                counts.add(status: status, provider: InventoryProvider.keyward.rawValue, environments: [environment], age: -2, week: -1, reviewed: false, count: sign * n)
+            }
+        }
+        let weekRows = try await db.raw("""
+            SELECT (expires_at - \(bind: at)) / \(bind: week) AS week, COUNT(*) AS n FROM keys \
+            WHERE \(only) AND expires_at > \(bind: at) AND expires_at <= \(bind: at + 13 * week) AND state <> 'revoked' AND disabled = 0 GROUP BY 1
+            """).all()
+        for row in weekRows {
+            let index = Int(try row.integer("week"))
+            if counts.expiringByWeek.indices.contains(index) { counts.expiringByWeek[index] += sign * Int(try row.integer("n")) }
+        }
+        // Live keys per age bucket: disjoint created_at ranges, each an index range.
+        let day = Self.dayMilliseconds
+        let bounds: [Int64?] = [at - 30 * day, at - 90 * day, at - 180 * day, at - 365 * day, at - 730 * day, nil]
+        var upper: Int64? = nil
+        for (bucket, lower) in bounds.enumerated() {
+            var range: SQLQueryString = lower.map { "created_at > \(bind: $0)" } ?? "1 = 1"
+            if let upper { range = range + " AND created_at <= \(bind: upper)" }
+            let n = try await db.raw("""
+                SELECT COUNT(*) AS n FROM keys WHERE \(only) AND state IN ('active', 'rotating') AND disabled = 0 AND \(range) \
+                AND (expires_at IS NULL OR expires_at > \(bind: at))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            counts.ages[bucket] += sign * n
+            upper = lower
+        }
+        let reviewedExpression = flavor == .postgres ? "((meta::jsonb) ->> 'reviewed_at')" : "json_extract(meta, '$.reviewed_at')"
+        let reviewed = try await db.raw("""
+            SELECT COUNT(*) AS n FROM keys WHERE \(only) AND \(unsafeRaw: reviewedExpression) >= \(bind: reviewCutoff.iso8601) \
+            AND state <> 'revoked' AND disabled = 0 AND (expires_at IS NULL OR expires_at > \(bind: at))
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        counts.reviewedLive += sign * reviewed
     }
 
     /// Active findings by severity, rule and framework reference, and open ones by rule: one

@@ -102,7 +102,8 @@ extension SQLStore {
     }
 
     static func keyConditions(_ filter: InventoryFilter, now: Timestamp) -> SQLQueryString {
-        var conditions: [SQLQueryString] = []
+        // Drill and canary keys are not part of the inventory (KeyClass).
+        var conditions: [SQLQueryString] = ["key_class = 'standard'"]
         if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
         if let environment = filter.environment { conditions.append("environment = \(bind: environment)") }
         if let status = filter.status {

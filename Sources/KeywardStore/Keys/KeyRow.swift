@@ -8,7 +8,7 @@ enum KeyRow {
     static let columns = """
         id, hash, name, owner, prefix, start, environment, scopes, state, disabled, created_at, updated_at, \
         expires_at, revoked_at, revoke_reason, last_used_at, use_count, meta, rate_limit_count, \
-        rate_limit_window_seconds, allowed_cidrs, rotated_from, rotated_to
+        rate_limit_window_seconds, allowed_cidrs, rotated_from, rotated_to, key_class
         """
 
     static func decode(_ row: any SQLRow) throws -> KeyRecord {
@@ -42,7 +42,8 @@ enum KeyRow {
             revokeReason: try column("revoke_reason", String?.self), lastUsedAt: try timestamp("last_used_at"),
             useCount: try column("use_count"), meta: meta, rateLimit: rateLimit, allowedCIDRs: cidrs,
             rotatedFrom: try column("rotated_from", String?.self).flatMap(KeyID.init),
-            rotatedTo: try column("rotated_to", String?.self).flatMap(KeyID.init)
+            rotatedTo: try column("rotated_to", String?.self).flatMap(KeyID.init),
+            keyClass: try KeyClass(rawValue: column("key_class", String.self)) ?? .standard
         )
     }
 
@@ -72,7 +73,7 @@ enum KeyRow {
             \(bind: record.revokedAt?.millisecondsSinceEpoch), \(bind: record.revokeReason),
             \(bind: record.lastUsedAt?.millisecondsSinceEpoch), \(bind: record.useCount), \(bind: json(record.meta)),
             \(bind: record.rateLimit?.limit), \(bind: record.rateLimit?.windowSeconds), \(bind: json(record.allowedCIDRs)),
-            \(bind: record.rotatedFrom?.description), \(bind: record.rotatedTo?.description), \(bind: OwnerHandle.folded(record.owner)))
+            \(bind: record.rotatedFrom?.description), \(bind: record.rotatedTo?.description), \(bind: record.keyClass.rawValue), \(bind: OwnerHandle.folded(record.owner)))
             """
     }
 

@@ -6,6 +6,9 @@ public struct KeyFilter: Sendable, Equatable {
     public var owner: String?
     public var status: KeyStatus?
     public var environment: String?
+    /// Keys of this class only (``KeywardCore/KeyClass``); nil lists every class. By default
+    /// drill and canary keys are left out.
+    public var keyClass: KeyClass? = .standard
     public var limit: Int
     /// Opaque position returned as `nextCursor` by the previous page.
     public var cursor: String?
@@ -97,6 +100,7 @@ extension SQLStore {
             if let owner = filter.owner { conditions.append(OwnerColumn.matches(owner)) }
             if let environment = filter.environment { conditions.append("environment = \(bind: environment)") }
             if let status = filter.status { conditions.append(Self.condition(for: status, now: now)) }
+            if let keyClass = filter.keyClass { conditions.append("key_class = \(bind: keyClass.rawValue)") }
             let whereClause: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let rows = try await db.raw("SELECT seq, \(unsafeRaw: KeyRow.columns) FROM keys\(whereClause) ORDER BY seq DESC LIMIT \(bind: filter.limit + 1)").all()
             let page = rows.prefix(filter.limit)

@@ -89,7 +89,7 @@ struct RevokeDrill: AsyncParsableCommand {
     static func round(clients: [KeywardClient], origin: Int, round: Int, timeout: Double) async throws -> [Double?] {
         let canary = try await clients[origin].createKey(
             IssueRequest(name: "drill canary \(round + 1)", owner: "keyward-drill", scopes: ["keyward-drill:canary"], ttlSeconds: 3600,
-                         meta: ["purpose": "revocation drill canary"])
+                         meta: ["purpose": "revocation drill canary"], keyClass: .drill)
         )
         // Every node must accept the canary first, or the measurement would mean nothing.
         for client in clients {

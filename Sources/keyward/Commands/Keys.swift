@@ -74,16 +74,18 @@ struct Keys: AsyncParsableCommand {
         @Option(name: .long) var owner: String?
         @Option(name: .long, help: "active, rotating, expired, revoked or disabled.") var status: KeyStatus?
         @Option(name: .customLong("env")) var environment: String?
+        @Option(name: .customLong("class"), help: "standard (default), drill, canary or all: drill and canary keys are listed only when asked for.")
+        var keyClass: String?
         @Option(name: .long, help: "Keys per page (1-1000, default 50).") var limit: Int?
         @Option(name: .long, help: "Continue from a previous page's next_cursor.") var cursor: String?
         @Flag(name: .long, help: "Follow cursors and print every matching key.") var all = false
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            var page = try await Client.run { try await $0.listKeys(owner: owner, status: status, environment: environment, limit: limit, cursor: cursor) }
+            var page = try await Client.run { try await $0.listKeys(owner: owner, status: status, environment: environment, limit: limit, cursor: cursor, keyClass: keyClass) }
             var keys = page.keys
             while all, let next = page.nextCursor {
-                page = try await Client.run { try await $0.listKeys(owner: owner, status: status, environment: environment, limit: limit, cursor: next) }
+                page = try await Client.run { try await $0.listKeys(owner: owner, status: status, environment: environment, limit: limit, cursor: next, keyClass: keyClass) }
                 keys += page.keys
             }
             if output.json {
