@@ -14,16 +14,18 @@ public struct OwnerCreateBody: Codable, Sendable {
     public var kind: OwnerEntry.Kind?
     public var displayName: String?
     public var contact: String?
+    public var aliases: [String]?
 
-    public init(handle: String, kind: OwnerEntry.Kind?, displayName: String?, contact: String?) {
+    public init(handle: String, kind: OwnerEntry.Kind?, displayName: String?, contact: String?, aliases: [String]? = nil) {
         self.handle = handle
         self.kind = kind
         self.displayName = displayName
         self.contact = contact
+        self.aliases = aliases
     }
 
     enum CodingKeys: String, CodingKey {
-        case handle, kind, displayName = "display_name", contact
+        case handle, kind, displayName = "display_name", contact, aliases
     }
 }
 

@@ -33,6 +33,7 @@ extension GovernanceService {
             if let existing = try await sql.owner(handle: entry.handle) {
                 throw KeywardError.conflict("owner \"\(existing.handle)\" is already registered; update it instead")
             }
+            try Self.checkAliases(entry, against: try await sql.owners())
             try await sql.saveOwner(entry, at: now)
             try await sql.audit([Self.ownerEvent("owner.created", entry, by: principal)], at: now)
         }
@@ -53,7 +54,9 @@ extension GovernanceService {
                 entry.status = status
                 entry.departedAt = status == .departed ? (entry.departedAt ?? now) : nil
             }
+            if let aliases = update.aliases { entry.aliases = aliases }
             try Self.validate(entry)
+            try Self.checkAliases(entry, against: try await sql.owners())
             try await sql.saveOwner(entry, at: now)
             try await sql.audit([Self.ownerEvent("owner.updated", entry, by: principal)], at: now)
             return entry
@@ -78,9 +81,10 @@ extension GovernanceService {
         if let reason { try RecordLimits.checkText(reason, field: "reason", maximum: RecordLimits.maximumReasonLength) }
         let report = try await serial.withLock {
             let now = clock.now()
-            let (keyRecords, records) = try await ownedCredentials(handle)
+            let aliases = try await store.governanceRead { sql in try await sql.owner(handle: handle) }?.aliases ?? []
+            let (keyRecords, records) = try await ownedCredentials(handle, aliases: aliases)
             let items = keyRecords.map { InventoryItem(key: $0, now: now) } + records.map { InventoryItem(record: $0, now: now) }
-            let plan = OffboardingPlan(owner: handle, items: items, now: now)
+            let plan = OffboardingPlan(owner: handle, aliases: aliases, items: items, now: now)
             // The key service matches the owner in any case, as the plan did.
             let revoked = plan.keysToRevoke.isEmpty
                 ? [] : try await keys.revokeAll(owner: handle, reason: reason ?? "owner \(handle) offboarded", by: principal)
@@ -112,8 +116,9 @@ extension GovernanceService {
         return report
     }
 
-    /// Every keyward key and external record whose owner is `handle` in any case.
-    private func ownedCredentials(_ handle: String) async throws -> (keys: [KeyRecord], records: [InventoryRecord]) {
+    /// Every keyward key whose owner is `handle`, and every external record whose owner is
+    /// `handle` or whose identity is one of `aliases`, in any case.
+    private func ownedCredentials(_ handle: String, aliases: [String]) async throws -> (keys: [KeyRecord], records: [InventoryRecord]) {
         var keys: [KeyRecord] = []
         var filter = InventoryFilter(provider: .keyward, owner: handle, limit: InventoryFilter.maximumLimit)
         repeat {
@@ -121,7 +126,20 @@ extension GovernanceService {
             for case .key(let record) in page.entries { keys.append(record) }
             filter.cursor = page.nextCursor
         } while filter.cursor != nil
-        let records = try await store.governanceRead { sql in try await sql.records(owner: handle) }
+        let records = try await store.governanceRead { sql -> [InventoryRecord] in
+            var records = try await sql.records(owner: handle)
+            guard !aliases.isEmpty else { return records }
+            // Identities are compared folded in Swift (as owners are), over the inventory's pages:
+            // offboarding is rare, and SQL's LOWER folds ASCII only on SQLite.
+            let wanted = Set(aliases.map(OwnerHandle.folded))
+            var seen = Set(records.map(\.id))
+            try await sql.forEachRecordPage { page in
+                for record in page where record.identity.map({ wanted.contains(OwnerHandle.folded($0)) }) == true && seen.insert(record.id).inserted {
+                    records.append(record)
+                }
+            }
+            return records
+        }
         return (keys, records)
     }
 
@@ -129,6 +147,25 @@ extension GovernanceService {
         try RecordLimits.checkText(entry.handle, field: "handle", maximum: RecordLimits.maximumOwnerLength)
         if let name = entry.displayName { try RecordLimits.checkText(name, field: "display_name", maximum: 256) }
         if let contact = entry.contact { try RecordLimits.checkText(contact, field: "contact", maximum: 256) }
+        guard entry.aliases.count <= OwnerEntry.maximumAliases else {
+            throw KeywardError.invalidArgument("an owner has at most \(OwnerEntry.maximumAliases) aliases, got \(entry.aliases.count)")
+        }
+        for alias in entry.aliases { try RecordLimits.checkText(alias, field: "alias", maximum: 256) }
+    }
+
+    /// An alias names one owner: not twice, and not one another owner already has as handle or
+    /// alias (any case), or "whose credential is this" would have two answers.
+    static func checkAliases(_ entry: OwnerEntry, against owners: [OwnerEntry]) throws {
+        var seen = Set<String>()
+        for alias in entry.aliases where !seen.insert(OwnerHandle.folded(alias)).inserted {
+            throw KeywardError.invalidArgument("alias \"\(alias)\" is listed twice")
+        }
+        for other in owners where !OwnerHandle.same(other.handle, entry.handle) {
+            let taken = Set(([other.handle] + other.aliases).map(OwnerHandle.folded))
+            if let clash = entry.aliases.first(where: { taken.contains(OwnerHandle.folded($0)) }) {
+                throw KeywardError.conflict("\"\(clash)\" already names owner \"\(other.handle)\"")
+            }
+        }
     }
 
     static func ownerEvent(_ action: String, _ entry: OwnerEntry, by principal: Principal) -> AuditDraft {

@@ -12,12 +12,21 @@ public struct OffboardingPlan: Sendable, Equatable {
     /// Credentials of the owner that are no longer live; listed so the report is complete.
     public var alreadyInactive: [FindingSubject]
 
-    public init(owner: String, items: [InventoryItem], now: Timestamp) {
+    /// `aliases` are the owner's identities elsewhere (``OwnerEntry/aliases``): an external
+    /// credential of one of them is the owner's too, whatever its owner field says. keyward keys
+    /// are matched by owner only, as their bulk revocation is.
+    public init(owner: String, aliases: [String] = [], items: [InventoryItem], now: Timestamp) {
         self.owner = owner
         var revoke: [FindingSubject] = []
         var findings: [Finding] = []
         var inactive: [FindingSubject] = []
-        for item in items where OwnerHandle.same(item.owner, owner) {
+        let identities = Set(aliases.map(OwnerHandle.folded))
+        func belongs(_ item: InventoryItem) -> Bool {
+            if OwnerHandle.same(item.owner, owner) { return true }
+            guard item.subject.kind != .key, let identity = item.identity else { return false }
+            return identities.contains(OwnerHandle.folded(identity))
+        }
+        for item in items where belongs(item) {
             guard item.status.isLive else {
                 inactive.append(item.subject)
                 continue

@@ -27,6 +27,8 @@ enum ItemCheck {
             return lifetime(item, name: name, limit: limit, text: &text)
         case .requiredOwner(let registered):
             guard let owner = item.owner, !owner.isEmpty else {
+                // An identity registered as an owner's alias is owned (the IAM user `bob` is bob's).
+                if let identity = item.identity, owners.entry(forIdentity: identity) != nil { return nil }
                 return Verdict(message: "\(name) has no owner: nobody answers for it, reviews it or revokes it when it is no longer needed.",
                                remediation: "Record the team or person who owns it (its owner field, or an owner tag at the provider), then re-import.")
             }
@@ -34,7 +36,11 @@ enum ItemCheck {
             return Verdict(message: "\(name) names \(owner) as owner, who is not in the owner registry.",
                            remediation: "Add \(owner) to the owner registry (keyward owners add) or give the credential a registered owner.")
         case .ownerDeparted:
-            guard let owner = item.owner, let entry = owners.entry(for: owner), entry.status == .departed else { return nil }
+            // Departed as named owner, or through an identity that is the departed person's alias.
+            let named = item.owner.flatMap { owners.entry(for: $0) }
+            let byIdentity = item.identity.flatMap { owners.entry(forIdentity: $0) }
+            guard let entry = named?.status == .departed ? named : byIdentity, entry.status == .departed else { return nil }
+            let owner = named?.status == .departed ? item.owner ?? entry.handle : entry.handle
             let when = entry.departedAt.map { " on \($0.iso8601)" } ?? ""
             return Verdict(message: "\(name) belongs to \(owner), who departed\(when); it is still live.",
                            remediation: "Hand it to a current owner and record the new owner. Otherwise: " + text.disable(item))

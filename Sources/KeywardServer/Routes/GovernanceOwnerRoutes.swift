@@ -10,8 +10,9 @@ enum OwnerRoutes {
         return [
             APIRoute(.post, "/v1/owners", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(OwnerCreateBody.self, from: request, context: context,
-                                                     allowed: ["handle", "kind", "display_name", "contact"])
-                let entry = OwnerEntry(handle: body.handle, kind: body.kind ?? .team, displayName: body.displayName, contact: body.contact)
+                                                     allowed: ["handle", "kind", "display_name", "contact", "aliases"])
+                let entry = OwnerEntry(handle: body.handle, kind: body.kind ?? .team, displayName: body.displayName, contact: body.contact,
+                                       aliases: body.aliases ?? [])
                 return try JSONBody.response(try await governance.addOwner(entry, by: credential!.principal), status: .created)
             },
             APIRoute(.get, "/v1/owners", scope: "keyward:read") { request, _, _ in
@@ -24,7 +25,7 @@ enum OwnerRoutes {
             APIRoute(.patch, "/v1/owners/{handle}", scope: "keyward:write") { request, context, credential in
                 let handle = try context.textParameter("handle", as: .ownerHandle)
                 let body = try await JSONBody.decode(OwnerUpdateBody.self, from: request, context: context,
-                                                     allowed: ["kind", "display_name", "contact", "status"])
+                                                     allowed: ["kind", "display_name", "contact", "status", "aliases"])
                 return try JSONBody.response(try await governance.updateOwner(handle: handle, body, by: credential!.principal))
             },
             APIRoute(.post, "/v1/owners/{handle}/depart", scope: "keyward:write") { _, context, credential in

@@ -87,6 +87,7 @@ public enum Migrations {
         WebhookMigration.migration,
         OwnerFoldingMigration.migration,
         KeyClassMigration.migration,
+        OwnerAliasMigration.migration,
     ]
 
     // The highest version, wherever it sits in the list (lanes append their migrations in any order).

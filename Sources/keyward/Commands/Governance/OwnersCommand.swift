@@ -17,10 +17,13 @@ struct OwnersCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "A person rather than a team.") var person = false
         @Option(name: .long, help: "Display name.") var name: String?
         @Option(name: .long, help: "How to reach them (e-mail, channel).") var contact: String?
+        @Option(name: .customLong("alias"), help: "An identity of this owner elsewhere: IAM user, GitHub login, e-mail, GCP principal (repeat for several).")
+        var aliases: [String] = []
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let body = OwnerCreateBody(handle: handle, kind: person ? .person : .team, displayName: name, contact: contact)
+            let body = OwnerCreateBody(handle: handle, kind: person ? .person : .team, displayName: name, contact: contact,
+                                       aliases: aliases.isEmpty ? nil : aliases)
             let entry = try await Client.run { try await $0.addOwner(body) }
             try OwnersCommand.show(entry, json: output.json)
         }
@@ -61,10 +64,18 @@ struct OwnersCommand: AsyncParsableCommand {
         @Option(name: .long) var name: String?
         @Option(name: .long) var contact: String?
         @Option(name: .long, help: "active (brings a departed owner back) or departed.") var status: OwnerEntry.Status?
+        @Option(name: .customLong("alias"), help: "Replace the owner's identities elsewhere with these (repeat for several).")
+        var aliases: [String] = []
+        @Flag(name: .long, help: "Remove every alias.") var clearAliases = false
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if clearAliases && !aliases.isEmpty { throw ValidationError("give --alias or --clear-aliases, not both") }
+        }
+
         func run() async throws {
-            var body = OwnerUpdateBody(displayName: name, contact: contact, status: status)
+            var body = OwnerUpdateBody(displayName: name, contact: contact, status: status,
+                                       aliases: clearAliases ? [] : aliases.isEmpty ? nil : aliases)
             if let kind {
                 guard let parsed = OwnerEntry.Kind(rawValue: kind) else { throw ValidationError("--kind must be team or person") }
                 body.kind = parsed
@@ -117,6 +128,7 @@ struct OwnersCommand: AsyncParsableCommand {
         Output.fields([
             ("handle", owner.handle), ("kind", owner.kind.rawValue), ("name", owner.displayName ?? "-"), ("contact", owner.contact ?? "-"),
             ("status", owner.status.rawValue), ("departed", owner.departedAt?.iso8601 ?? "-"),
+            ("aliases", owner.aliases.isEmpty ? "-" : owner.aliases.joined(separator: ", ")),
         ])
     }
 }
