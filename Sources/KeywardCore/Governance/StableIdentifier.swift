@@ -16,16 +16,52 @@ public enum StableIdentifier {
         return render(prefix: prefix, hasher.finalize(), length: length)
     }
 
-    /// ``make(prefix:parts:length:)`` of exactly three parts, without an array of them: finding
-    /// ids are made millions of times per evaluation.
+    /// ``make(prefix:parts:length:)`` of exactly three parts — the same identifier — without an
+    /// array of them and without swift-crypto's per-digest context (``ShortSHA256``): finding ids
+    /// are made millions of times per evaluation.
     public static func make(prefix: String, _ first: String, _ second: String, _ third: String, length: Int = 24) -> String {
-        var hasher = SHA256()
-        hash(first, into: &hasher)
-        separate(&hasher)
-        hash(second, into: &hasher)
-        separate(&hasher)
-        hash(third, into: &hasher)
-        return render(prefix: prefix, hasher.finalize(), length: length)
+        let total = first.utf8.count + second.utf8.count + third.utf8.count + 2
+        let words = withUnsafeTemporaryAllocation(byteCount: total, alignment: 1) { buffer in
+            var position = 0
+            func append(_ part: String) {
+                for byte in part.utf8 {
+                    buffer[position] = byte
+                    position += 1
+                }
+            }
+            append(first)
+            buffer[position] = 0
+            position += 1
+            append(second)
+            buffer[position] = 0
+            position += 1
+            append(third)
+            return ShortSHA256.digest(of: UnsafeRawBufferPointer(buffer))
+        }
+        let digits = min(length, 64)
+        let prefixCount = prefix.utf8.count
+        return String(unsafeUninitializedCapacity: prefixCount + digits) { out in
+            var position = 0
+            for byte in prefix.utf8 {
+                out[position] = byte
+                position += 1
+            }
+            func put(_ word: UInt32) {
+                for shift in stride(from: 28, through: 0, by: -4) where position < prefixCount + digits {
+                    out[position] = hexDigits[Int((word >> UInt32(shift)) & 0xF)]
+                    position += 1
+                }
+            }
+            put(words.0)
+            put(words.1)
+            put(words.2)
+            put(words.3)
+            put(words.4)
+            put(words.5)
+            put(words.6)
+            put(words.7)
+            return position
+        }
     }
 
     private static func hash(_ part: String, into hasher: inout SHA256) {
