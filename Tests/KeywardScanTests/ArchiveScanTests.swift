@@ -5,34 +5,16 @@ import Testing
 /// Archives are scanned inside, with findings located `archive!entry`, and bounded against bombs.
 /// The archives are made by the tools people make them with: `zip`, `tar`, Python's zipfile.
 @Suite struct ArchiveScanTests {
-    /// Runs a tool in `directory`; the test fails when it does.
-    @discardableResult
-    static func run(_ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw TestFailure("\(arguments.joined(separator: " ")) failed: \(text)") }
-        return text
-    }
-
     @Test func zipJarTarAndTarGzAreScannedInsideWithLocatedFindings() throws {
         let directory = try TemporaryDirectory()
         let key = Secrets.keywardKey()
         let token = Secrets.githubToken()
         try directory.write("src/config/app.env", "# settings\nAPI_KEY=\(key)\n")
         try directory.write("src/notes.txt", "nothing here\n\n\ngithub: \(token)\n")
-        try Self.run(["zip", "-q", "-r", "../bundle.zip", "."], in: directory.path + "/src")
-        try Self.run(["zip", "-q", "-r", "../lib.jar", "config"], in: directory.path + "/src")
-        try Self.run(["tar", "-cf", "../plain.tar", "notes.txt"], in: directory.path + "/src")
-        try Self.run(["tar", "-czf", "../packed.tgz", "config", "notes.txt"], in: directory.path + "/src")
+        try runTool(["zip", "-q", "-r", "../bundle.zip", "."], in: directory.path + "/src")
+        try runTool(["zip", "-q", "-r", "../lib.jar", "config"], in: directory.path + "/src")
+        try runTool(["tar", "-cf", "../plain.tar", "notes.txt"], in: directory.path + "/src")
+        try runTool(["tar", "-czf", "../packed.tgz", "config", "notes.txt"], in: directory.path + "/src")
         try FileManager.default.removeItem(atPath: directory.path + "/src")
 
         let result = Scanning.scanner().scan(paths: [directory.path])
@@ -53,8 +35,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let key = Secrets.keywardKey()
         try directory.write("work/secret.txt", "token \(key)\n")
-        try Self.run(["zip", "-q", "inner.jar", "secret.txt"], in: directory.path + "/work")
-        try Self.run(["zip", "-q", "outer.zip", "inner.jar"], in: directory.path + "/work")
+        try runTool(["zip", "-q", "inner.jar", "secret.txt"], in: directory.path + "/work")
+        try runTool(["zip", "-q", "outer.zip", "inner.jar"], in: directory.path + "/work")
         let outer = directory.path + "/work/outer.zip"
 
         let found = Scanning.scanner().scan(paths: [outer])
@@ -76,7 +58,7 @@ import Testing
                 z.writestr("real.txt", "key = \(key)\\n")
             """
         try directory.write("make.py", script)
-        try Self.run(["python3", "make.py"], in: directory.path)
+        try runTool(["python3", "make.py"], in: directory.path)
         let bomb = directory.path + "/bomb.zip"
         let compressed = try #require(FileManager.default.attributesOfItem(atPath: bomb)[.size] as? Int)
         #expect(compressed < 1 << 20)
@@ -98,7 +80,7 @@ import Testing
                 info = tarfile.TarInfo("zeros.txt"); info.size = len(data)
                 t.addfile(info, io.BytesIO(data))
             """)
-        try Self.run(["python3", "make.py"], in: directory.path)
+        try runTool(["python3", "make.py"], in: directory.path)
         let bomb = directory.path + "/bomb.tar.gz"
         let result = Scanning.scanner().scan(paths: [bomb])
         #expect(result.summary.problems.map(\.path) == [bomb])
@@ -107,7 +89,7 @@ import Testing
         // A small total budget stops an honest archive too, with a problem, not a crash.
         try directory.write("big/a.txt", String(repeating: "line of text\n", count: 10_000))
         try directory.write("big/b.txt", String(repeating: "more text\n", count: 10_000))
-        try Self.run(["tar", "-cf", "../big.tar", "a.txt", "b.txt"], in: directory.path + "/big")
+        try runTool(["tar", "-cf", "../big.tar", "a.txt", "b.txt"], in: directory.path + "/big")
         let limited = SecretScanner(ruleSet: Scanning.ruleSet, options: ScanOptions(workers: 1, archives: ArchiveLimits(maximumTotalBytes: 150_000)))
         let partial = limited.scan(paths: [directory.path + "/big.tar"])
         #expect(partial.summary.inputsScanned == 1)
@@ -117,7 +99,7 @@ import Testing
     @Test func theEntryLimitIsKept() throws {
         let directory = try TemporaryDirectory()
         for index in 0..<5 { try directory.write("many/f\(index).txt", "file \(index)\n") }
-        try Self.run(["zip", "-q", "-r", "../many.zip", "."], in: directory.path + "/many")
+        try runTool(["zip", "-q", "-r", "../many.zip", "."], in: directory.path + "/many")
         let limited = SecretScanner(ruleSet: Scanning.ruleSet, options: ScanOptions(workers: 1, archives: ArchiveLimits(maximumEntries: 3)))
         let result = limited.scan(paths: [directory.path + "/many.zip"])
         #expect(result.summary.problems.first?.reason.contains("3 entries") == true)

@@ -1,6 +1,7 @@
 /// Whether a variable, header or option name says its value is a secret (`GITHUB_TOKEN`,
 /// `X-API-Key`, `--api-key`, `Authorization`), read word by word like the generic rule reads
-/// assignment names: split at `_`, `-`, `.` and camelCase humps, lower-cased.
+/// assignment names (``AssignmentMatcher/words(of:)``). The word lists are broader than the
+/// generic rule's: in a server's `env` or `headers` a name is all there is to go by.
 enum SecretName {
     static let secretWords: Set<String> = [
         "token", "tokens", "key", "apikey", "secret", "secrets", "password", "passwd", "passphrase", "pwd", "pass",
@@ -24,25 +25,8 @@ enum SecretName {
         return false
     }
 
+    /// The generic rule's reading of names, so both agree on what a word is.
     static func words(_ name: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var previousWasLower = false
-        for character in name {
-            if character == "_" || character == "-" || character == "." || character == " " {
-                if !current.isEmpty { words.append(current) }
-                current = ""
-                previousWasLower = false
-                continue
-            }
-            if character.isUppercase, previousWasLower, !current.isEmpty {
-                words.append(current)
-                current = ""
-            }
-            current += character.lowercased()
-            previousWasLower = character.isLowercase || character.isNumber
-        }
-        if !current.isEmpty { words.append(current) }
-        return words
+        Array(name.utf8).withUnsafeBytes { AssignmentMatcher.words(of: $0) }
     }
 }
