@@ -104,6 +104,27 @@ import Testing
         #expect(!json.contains(Self.unknownToken))
     }
 
+    @Test func envFilesNameTheVariableAndReportUnknownSecretNamedValues() throws {
+        let token = Secrets.githubToken()
+        let text = """
+            # agent settings
+            export GITHUB_TOKEN="\(token)"
+            ACME_TOKEN=\(Self.unknownToken) # from the vault
+            OTHER_TOKEN=${ACME_TOKEN}
+            DB_PASSWORD='changeme'
+            LOG_LEVEL=debug
+            """
+        let findings = Scanning.findings(in: text, path: "agent/.env")
+        #expect(findings.map(\.ruleID) == ["github-pat", "env-file-secret"])
+        #expect(findings.map(\.context) == ["GITHUB_TOKEN", "ACME_TOKEN"])
+        let unknown = try #require(findings.last)
+        #expect((unknown.line, unknown.column) == (3, 12))
+
+        let template = Scanning.findings(in: text, path: "agent/.env.example")
+        #expect(template.map(\.ruleID) == ["github-pat"])
+        #expect(template.first?.context == nil)
+    }
+
     @Test func secretNamesAreReadWordByWord() {
         for name in ["GITHUB_TOKEN", "X-API-Key", "--api-key", "Authorization", "openaiApiKey", "DB_PASSWORD", "client-secret"] {
             #expect(SecretName.saysSecret(name), "\(name)")

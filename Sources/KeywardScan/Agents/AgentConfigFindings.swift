@@ -1,13 +1,39 @@
 import KeywardCore
 
-/// Adds what an MCP configuration's structure tells to one file's findings: each finding inside a
-/// server's setting is named by it (``SecretFinding/context``), and a secret-named setting that no
-/// rule recognised becomes an `mcp-server-secret` finding.
-struct AgentConfigFindings {
-    static let ruleID = "mcp-server-secret"
-    static let ruleDescription = "Secret in an MCP server's configuration (env, headers, args or url; the name says secret)"
-    static let provider = "mcp"
+/// The structured files agents keep their secrets in: MCP server configurations and `.env` files.
+enum AgentConfigKind {
+    case mcp
+    case envFile
 
+    init?(path: String) {
+        if MCPConfig.applies(to: path) {
+            self = .mcp
+        } else if EnvFile.applies(to: path) {
+            self = .envFile
+        } else {
+            return nil
+        }
+    }
+
+    var ruleID: String { self == .mcp ? "mcp-server-secret" : "env-file-secret" }
+    var ruleDescription: String {
+        self == .mcp
+            ? "Secret in an MCP server's configuration (env, headers, args or url; the name says secret)"
+            : "Secret in a .env file (the variable's name says secret)"
+    }
+    var provider: String { self == .mcp ? "mcp" : "env" }
+
+    func settings(in bytes: [UInt8]) -> [AgentSetting] {
+        self == .mcp ? MCPConfig.settings(in: bytes) : EnvFile.settings(in: bytes)
+    }
+}
+
+/// Adds what an agent configuration's structure tells to one file's findings: each finding inside
+/// a setting is named by it (``SecretFinding/context``: an MCP server's
+/// `mcpServers.github.env.GITHUB_TOKEN`, a `.env` file's variable), and a secret-named setting
+/// that no rule recognised becomes an `mcp-server-secret` or `env-file-secret` finding.
+struct AgentConfigFindings {
+    let kind: AgentConfigKind
     let ruleSet: RuleSet
     let minimumConfidence: Confidence
 
@@ -17,7 +43,7 @@ struct AgentConfigFindings {
     }
 
     func apply(to findings: [SecretFinding], bytes: [UInt8], path: String, commit: CommitInfo?) -> Outcome {
-        let settings = MCPConfig.settings(in: bytes)
+        let settings = kind.settings(in: bytes)
         guard !settings.isEmpty else { return Outcome(findings: findings) }
         var outcome = Outcome(findings: findings)
         let lines = LineIndex(bytes)
@@ -40,10 +66,10 @@ struct AgentConfigFindings {
             let finding = secret.withUnsafeBytes { raw -> SecretFinding? in
                 if ruleSet.allowlist.allows(secret: raw) { return nil }
                 let hash = KeyHash(of: raw)
-                let fingerprint = Fingerprint.of(ruleID: Self.ruleID, path: path, secretHash: hash)
+                let fingerprint = Fingerprint.of(ruleID: kind.ruleID, path: path, secretHash: hash)
                 if ruleSet.allowlist.fingerprints.contains(fingerprint) { return nil }
                 return SecretFinding(
-                    ruleID: Self.ruleID, ruleDescription: Self.ruleDescription, provider: Self.provider, file: path,
+                    ruleID: kind.ruleID, ruleDescription: kind.ruleDescription, provider: kind.provider, file: path,
                     line: setting.line, column: place?.column ?? 1, endLine: setting.line, endColumn: place?.endColumn ?? 1,
                     commit: commit, secretRedacted: Redaction.redact(raw, visiblePrefix: 0, link: nil), fingerprint: fingerprint,
                     confidence: .medium, severity: .high, entropy: (Entropy.shannon(raw) * 1000).rounded() / 1000, secretHash: hash,

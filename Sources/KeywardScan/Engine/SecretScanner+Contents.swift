@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Inputs read whole instead of streamed, because their structure is read too: archives, whose
-/// entries are scanned one by one, and MCP configurations, whose servers name their secrets.
+/// entries are scanned one by one, and agent configurations (MCP servers, `.env` files), whose
+/// names say which values are secrets.
 extension SecretScanner {
     enum WholeInput {
         case archive
@@ -16,7 +17,7 @@ extension SecretScanner {
         init?(path: String) {
             if ArchiveFormat(name: path) != nil {
                 self = .archive
-            } else if MCPConfig.applies(to: path) {
+            } else if AgentConfigKind(path: path) != nil {
                 self = .agentConfig
             } else {
                 return nil
@@ -76,14 +77,14 @@ extension SecretScanner {
         return findings
     }
 
-    /// One file's bytes through the rules, then, for an MCP configuration, through its structure.
+    /// One file's bytes through the rules, then, for an agent configuration, through its structure.
     private func scanPlain(_ bytes: [UInt8], path: String, buffer: ScanBuffer, summary: inout ScanSummary) -> [SecretFinding] {
         var source = ArraySource(bytes: bytes)
         do {
             let outcome = try streamScanner.scan(&source, path: path, commit: nil, buffer: buffer)
             summary.record(outcome)
-            guard !outcome.binary, bytes.count <= MCPConfig.maximumBytes, MCPConfig.applies(to: path) else { return outcome.findings }
-            let structured = AgentConfigFindings(ruleSet: ruleSet, minimumConfidence: options.minimumConfidence)
+            guard !outcome.binary, bytes.count <= MCPConfig.maximumBytes, let kind = AgentConfigKind(path: path) else { return outcome.findings }
+            let structured = AgentConfigFindings(kind: kind, ruleSet: ruleSet, minimumConfidence: options.minimumConfidence)
                 .apply(to: outcome.findings, bytes: bytes, path: path, commit: nil)
             summary.allowlistedFindings += structured.allowlisted
             return structured.findings
