@@ -112,6 +112,30 @@ import Testing
         #expect(findings.map(\.file) == ["notes.zip"])
     }
 
+    /// Hostile input: every offset and size in a header is attacker-chosen. Corrupted archives
+    /// must end in a problem or a partial scan, never a trap.
+    @Test func randomlyCorruptedArchivesNeverCrash() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("src/a.txt", "key = \(Secrets.keywardKey())\n" + String(repeating: "some text\n", count: 200))
+        try directory.write("src/b/c.txt", "nothing\n")
+        try runTool(["zip", "-q", "-r", "../x.zip", "."], in: directory.path + "/src")
+        try runTool(["tar", "-cf", "../x.tar", "."], in: directory.path + "/src")
+        try runTool(["tar", "-czf", "../x.tgz", "."], in: directory.path + "/src")
+        var generator = SystemRandomNumberGenerator()
+        let scanner = Scanning.scanner(workers: 1)
+        for name in ["x.zip", "x.tar", "x.tgz"] {
+            let original = Array(try Data(contentsOf: directory.url(name)))
+            for _ in 0..<300 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+                if Bool.random(using: &generator) { bytes.removeLast(Int.random(in: 0..<bytes.count, using: &generator)) }
+                _ = scanner.scan(bytes: bytes, path: name)
+            }
+        }
+    }
+
     @Test func damagedArchivesAreProblemsNotCrashes() throws {
         var zip = Array("PK\u{03}\u{04}".utf8) + [UInt8](repeating: 0xFF, count: 200)
         var result = Scanning.scanner(workers: 1).scan(bytes: zip, path: "broken.zip")

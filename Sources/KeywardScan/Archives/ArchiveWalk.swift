@@ -35,7 +35,7 @@ struct ArchiveWalk {
                     try inflated.withUnsafeBytes { try walkTar($0, path: path, depth: depth, charged: true, visit: visit) }
                 case .gzip:
                     let inflated = try inflate(raw)
-                    let last = path.split(separator: "/").last.map(String.init) ?? path
+                    let last = path.split(whereSeparator: { $0 == "/" || $0 == Character(Self.separator) }).last.map(String.init) ?? path
                     let inner = last.lowercased().hasSuffix(".gz") ? String(last.dropLast(3)) : last
                     deliver(inflated, path: path + Self.separator + inner, depth: depth, visit: visit)
                 }

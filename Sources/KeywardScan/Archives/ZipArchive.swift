@@ -71,6 +71,7 @@ enum ZipArchive {
         }
         switch entry.method {
         case 0:
+            guard data.count <= limit else { throw ArchiveRefusal("larger than the \(limit >> 20) MiB left of the uncompressed size limit") }
             return Array(data)
         case 8:
             return try Inflater.inflate(data, .raw, limit: limit, maximumRatio: maximumRatio)
