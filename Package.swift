@@ -51,10 +51,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // zlib (the system's, which Foundation on Linux links anyway) to inflate .zip/.jar/.tar.gz
+        // entries for the scanner: a few calls, no package needed for it.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Secret detection over byte sources; needs no database. Rules ship as data in Resources.
         .target(
             name: "KeywardScan",
-            dependencies: ["KeywardCore"],
+            dependencies: ["KeywardCore", "CZlib"],
             resources: [.copy("Resources")]
         ),
         // Other systems' exports (AWS, GCP, GitHub, CSV, JSON) turned into inventory records.

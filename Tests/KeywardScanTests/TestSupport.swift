@@ -44,22 +44,8 @@ struct TestRepository {
 
     @discardableResult
     func git(_ arguments: String..., date: String = "2024-03-01T12:00:00Z") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_AUTHOR_DATE"] = date
-        environment["GIT_COMMITTER_DATE"] = date
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(text)") }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try runTool(["git", "-C", path] + arguments, environment: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func commit(_ files: [String: String], message: String, date: String) throws -> String {
@@ -68,6 +54,26 @@ struct TestRepository {
         try git("commit", "-q", "-m", message, date: date)
         return try git("rev-parse", "HEAD")
     }
+}
+
+/// Runs a tool found on the PATH (`git`, `zip`, `tar`, `python3`) and returns what it printed;
+/// the test fails when the tool does.
+@discardableResult
+func runTool(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard process.terminationStatus == 0 else { throw TestFailure("\(arguments.joined(separator: " ")) failed: \(text)") }
+    return text
 }
 
 struct TestFailure: Error, CustomStringConvertible {

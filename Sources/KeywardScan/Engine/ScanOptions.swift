@@ -8,12 +8,15 @@ public struct ScanOptions: Sendable {
     public var followSymlinks: Bool
     /// Also scan inside `.git` directories (off: history is what `--git` is for).
     public var scanGitDirectories: Bool
+    /// How far archives (`.zip`, `.jar`, `.tar`, `.tar.gz`) are opened.
+    public var archives: ArchiveLimits
 
-    public init(workers: Int? = nil, minimumConfidence: Confidence = .low, followSymlinks: Bool = false, scanGitDirectories: Bool = false) {
+    public init(workers: Int? = nil, minimumConfidence: Confidence = .low, followSymlinks: Bool = false, scanGitDirectories: Bool = false, archives: ArchiveLimits = ArchiveLimits()) {
         self.workers = max(1, workers ?? ScanOptions.processorCount)
         self.minimumConfidence = minimumConfidence
         self.followSymlinks = followSymlinks
         self.scanGitDirectories = scanGitDirectories
+        self.archives = archives
     }
 
     static var processorCount: Int {
@@ -39,6 +42,8 @@ public struct ScanSummary: Sendable, Equatable {
     public var symlinksSkipped = 0
     /// For git scans: commits whose blobs were scanned.
     public var commitsScanned = 0
+    /// Archives opened, nested ones included; their files count as inputs.
+    public var archivesOpened = 0
     public var problems: [ScanProblem] = []
     public var seconds = 0.0
 
@@ -52,6 +57,7 @@ public struct ScanSummary: Sendable, Equatable {
         allowlistedFindings += other.allowlistedFindings
         symlinksSkipped += other.symlinksSkipped
         commitsScanned += other.commitsScanned
+        archivesOpened += other.archivesOpened
         problems += other.problems
     }
 }

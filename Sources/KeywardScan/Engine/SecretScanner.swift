@@ -54,10 +54,12 @@ public struct SecretScanner: Sendable {
         return result
     }
 
-    /// Scans bytes held in memory, as if they were the file `path`.
+    /// Scans bytes held in memory, as if they were the file `path` (an archive or an MCP
+    /// configuration by its name, like a file).
     public func scan(bytes: [UInt8], path: String) -> ScanResult {
-        var source = ArraySource(bytes: bytes)
-        return scan(&source, name: path)
+        var summary = ScanSummary()
+        let findings = scanContents(bytes, path: path, buffer: ScanBuffer(), summary: &summary)
+        return ScanResult(findings: findings, summary: summary)
     }
 
     private func scan<Source: ByteSource>(_ source: inout Source, name: String) -> ScanResult {
@@ -80,6 +82,10 @@ public struct SecretScanner: Sendable {
             return []
         }
         defer { close(descriptor) }
+        if let kind = WholeInput(path: path), let whole = scanWhole(kind, descriptor: descriptor, path: path, buffer: buffer, summary: &summary) {
+            progress?.record(bytes: whole.bytes, findings: whole.findings.count)
+            return whole.findings
+        }
         var source = DescriptorSource(descriptor: descriptor)
         do {
             let outcome = try streamScanner.scan(&source, path: path, commit: nil, buffer: buffer)

@@ -27,6 +27,9 @@ public struct SecretFinding: Sendable, Equatable {
     public var inventoryLink: RuleDefinition.InventoryLink?
     /// Filled in by ``InventoryLinker`` when an inventory was consulted.
     public var inventory: InventoryMatch?
+    /// Where in a structured file the secret sits, when the scanner knows the structure: an MCP
+    /// server's setting such as `mcpServers.github.env.GITHUB_TOKEN`.
+    public var context: String?
     /// An external identifier (an AWS access key id) for external-id inventory look-ups.
     /// Kept in memory for the look-up only; no report format writes it.
     let externalIdentifier: String?
@@ -35,7 +38,8 @@ public struct SecretFinding: Sendable, Equatable {
         ruleID: String, ruleDescription: String, provider: String?, file: String, line: Int, column: Int,
         endLine: Int, endColumn: Int, commit: CommitInfo?, secretRedacted: String, fingerprint: String,
         confidence: Confidence, severity: Severity, entropy: Double, secretHash: KeyHash,
-        inventoryLink: RuleDefinition.InventoryLink?, inventory: InventoryMatch? = nil, externalIdentifier: String? = nil
+        inventoryLink: RuleDefinition.InventoryLink?, inventory: InventoryMatch? = nil, externalIdentifier: String? = nil,
+        context: String? = nil
     ) {
         self.ruleID = ruleID
         self.ruleDescription = ruleDescription
@@ -55,6 +59,7 @@ public struct SecretFinding: Sendable, Equatable {
         self.inventoryLink = inventoryLink
         self.inventory = inventory
         self.externalIdentifier = externalIdentifier
+        self.context = context
     }
 
     /// Where the finding is, for people and for audit events: `file:line:column[@commit]`.

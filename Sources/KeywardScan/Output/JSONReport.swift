@@ -31,6 +31,7 @@ enum JSONReport {
             ("end_column", .integer(finding.endColumn)),
             ("entropy", .number(finding.entropy)),
         ]
+        if let context = finding.context { members.append(("context", .string(context))) }
         if let commit = finding.commit {
             members += [
                 ("author", .string(commit.author)),

@@ -49,6 +49,7 @@ enum SARIFReport {
 
     private static func result(_ finding: SecretFinding, index: Int) -> JSONDocument {
         var message = "\(finding.ruleDescription): \(finding.secretRedacted)"
+        if let context = finding.context { message += " in \(context)" }
         if let status = finding.inventory?.status { message += " (inventory status: \(status.rawValue))" }
         var properties: [(String, JSONDocument)] = [("confidence", .string(finding.confidence.rawValue))]
         if let commit = finding.commit {

@@ -12,6 +12,7 @@ enum TextReport {
             out += "\(paint("●", severityColour)) \(paint(finding.ruleID, severityColour))  \(finding.ruleDescription)  [\(finding.confidence.rawValue) confidence, \(finding.severity.rawValue)]\n"
             out += "  location:    \(paint("\(finding.file):\(finding.line):\(finding.column)", "1"))\n"
             out += "  secret:      \(finding.secretRedacted)\n"
+            if let context = finding.context { out += "  setting:     \(context)\n" }
             if let commit = finding.commit {
                 out += "  commit:      \(commit.shortID) by \(commit.author) <\(commit.email)> on \(commit.date): \(commit.subject)\n"
             }

@@ -117,6 +117,12 @@ struct Scan: AsyncParsableCommand {
     }
 
     private func scanAndReport() async throws -> Int32 {
+        // A mistyped path must fail a CI job, not pass it with "no leaks found".
+        let missing = (paths.isEmpty ? ["."] : paths).filter { $0 != "-" && !Self.exists($0) }
+        if !missing.isEmpty {
+            ScanMessages.error("no such file or directory: \(missing.joined(separator: ", "))")
+            return 2
+        }
         let ruleSet = try RuleSet.load(userFiles: rules, bundled: !noDefaultRules)
         let scanner = SecretScanner(ruleSet: ruleSet, options: ScanOptions(workers: jobs, minimumConfidence: minConfidence.confidence, followSymlinks: followSymlinks))
         let progress = ScanProgress()
@@ -166,6 +172,12 @@ struct Scan: AsyncParsableCommand {
         ScanMessages.summary(result.summary, reported: findings.count)
         if inventoryFailed { return 2 }
         return findings.isEmpty ? 0 : 1
+    }
+
+    /// Whether `path` names something (a broken symbolic link counts: the walker reports it).
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     /// Looks keyward keys up and, with `--revoke`, gives the live ones keyward's leak response

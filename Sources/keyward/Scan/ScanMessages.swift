@@ -17,6 +17,7 @@ enum ScanMessages {
     static func summary(_ summary: ScanSummary, reported: Int) {
         var parts = ["scanned \(summary.inputsScanned) input(s), \(ByteCount.text(summary.bytesScanned)) in \(String(format: "%.2f", summary.seconds)) s"]
         if summary.commitsScanned > 0 { parts.append("\(summary.commitsScanned) commit(s)") }
+        if summary.archivesOpened > 0 { parts.append("\(summary.archivesOpened) archive(s) opened") }
         if summary.binarySkipped > 0 { parts.append("\(summary.binarySkipped) binary skipped") }
         if summary.symlinksSkipped > 0 { parts.append("\(summary.symlinksSkipped) symlink(s) not followed") }
         if summary.allowlistedInputs + summary.allowlistedFindings > 0 {
