@@ -44,7 +44,7 @@ struct DashboardSessions: Sendable {
         let session = DashboardSession(
             tokenHash: Self.hash(token), keyID: entry.id, keyHash: entry.hash, scopes: entry.scopes.scopes,
             csrfToken: Self.randomToken(), createdAt: now, expiresAt: Timestamp(millisecondsSinceEpoch: expires))
-        try await node.store.createDashboardSession(session, address: context.remoteAddress?.ipAddress)
+        try await node.store.createDashboardSession(session, address: context.clientAddress)
         return (token, session)
     }
 
@@ -80,7 +80,7 @@ struct DashboardSessions: Sendable {
             try await end(session, reason: "credential \(code.rawValue)", at: now)
             return nil
         }
-        let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.remoteAddress?.ipAddress)
+        let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.clientAddress)
         return DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write))
     }
 
