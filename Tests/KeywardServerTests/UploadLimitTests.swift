@@ -46,3 +46,15 @@ struct UploadLimitTests {
         }
     }
 }
+
+extension UploadLimitTests {
+    @Test("a CSV upload with a line of commas is refused 400 naming the fields-per-record limit")
+    func commaLine() async throws {
+        try await ServerFixture.withRouter { fixture, client in
+            let body = Array("external_id,provider\n".utf8) + [UInt8](repeating: UInt8(ascii: ","), count: 1 << 20)
+            let answer = try await client.call(.post, "/v1/inventory/import/csv", token: fixture.admin, bytes: body)
+            #expect(answer.status == .badRequest)
+            #expect(answer.errorMessage.contains("more than 1000 fields"), "\(answer.errorMessage)")
+        }
+    }
+}
