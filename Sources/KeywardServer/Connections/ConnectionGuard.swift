@@ -122,9 +122,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         enter(.body(since: .now(), bytesBefore: bytesRead))
     }
 
-    /// A request's end was decoded: what remains is the server's answer.
+    /// A request's end was decoded: what remains is the server's answer, unless it was given
+    /// already (a refusal sent before the body was read), and then the connection is idle.
     func requestEnded() {
-        enter(.responding)
+        enter(requestsOpen == 0 ? .idle(since: .now()) : .responding)
     }
 
     /// An answer's end was written.

@@ -29,6 +29,7 @@ struct DashboardSessions: Sendable {
     /// delay) when the key does not verify or lacks keyward:read.
     func signIn(key: String, context: KeywardRequestContext) async throws -> (token: String, session: DashboardSession)? {
         let authenticator = node.authenticator
+        guard authenticator.throttle.admits(Authenticator.throttleKey(context)) else { throw DashboardError.tooManyFailures }
         var key = key
         let checked = key.withUTF8 { authenticator.check(token: UnsafeRawBufferPointer($0), peer: context.peerIP, scope: .read) }
         guard case .valid(let valid) = checked, case let outcome = try await authenticator.confirmation.confirm(valid),
