@@ -43,6 +43,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var bytesRead = 0
     private var timer: Scheduled<Void>?
     private var refused = false
+    private var published = ConnectionRegistry.Entry.Phase.awaitingHead
 
     init(registry: ConnectionRegistry, limits: ConnectionLimits, logger: Logger) {
         self.registry = registry
@@ -137,11 +138,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func enter(_ next: Phase) {
         phase = next
         switch next {
-        case .idle(let since): entry?.publish(.idle, since: since)
-        case .awaitingHead(let since): entry?.publish(.awaitingHead, since: since)
-        case .body(let since, _): entry?.publish(.busy, since: since)
-        case .responding: entry?.publish(.busy, since: .now())
+        case .idle(let since): publish(.idle, since: since)
+        case .awaitingHead(let since): publish(.awaitingHead, since: since)
+        case .body, .responding: publish(.busy, since: nil)
         }
+    }
+
+    /// What the registry reads at the limit; a busy connection's time is never read, so going
+    /// from body to answer (every request) stores nothing.
+    private func publish(_ registryPhase: ConnectionRegistry.Entry.Phase, since: NIODeadline?) {
+        guard registryPhase != published || since != nil else { return }
+        published = registryPhase
+        entry?.publish(registryPhase, since: since ?? .uptimeNanoseconds(0))
     }
 
     // MARK: deadlines
