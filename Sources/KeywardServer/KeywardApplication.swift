@@ -1,6 +1,8 @@
 import Hummingbird
+import HummingbirdCore
 import KeywardAPI
 import KeywardCore
+import KeywardSettings
 import KeywardStore
 import Logging
 import ServiceLifecycle
@@ -16,6 +18,7 @@ public enum KeywardApplication {
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
         let router = Router(context: KeywardRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: ClientAddressMiddleware(proxies: TrustedProxies(networks: node.configuration.limits.trustedProxies)))
         let authenticator = node.authenticator
         let maxBody = node.configuration.maxBodyBytes
         for route in routes(node) {
@@ -47,11 +50,19 @@ public enum KeywardApplication {
         let configuration = node.configuration
         let endpoint = node.verifyEndpoint
         let serverName = "keyward"
+        let limits = configuration.limits
+        let registry = ConnectionRegistry(limit: limits.maxConnections)
+        let budget = VerifyBufferBudget(bytes: limits.verifyBufferBytes)
+        let proxies = TrustedProxies(networks: limits.trustedProxies)
+        let fastPathBody = min(configuration.maxBodyBytes, ConnectionLimits.verifyBufferBytesPerConnection)
         return Application(
             router: router(node),
-            server: .http1(configuration: .init(additionalChannelHandlers: [
-                VerifyFastPath(endpoint: endpoint, maxBodyBytes: configuration.maxBodyBytes, serverName: serverName),
-            ])),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [
+                    RequestPhaseObserver(),
+                    VerifyFastPath(endpoint: endpoint, maxBodyBytes: fastPathBody, serverName: serverName, budget: budget, proxies: proxies),
+                ])), registry: registry, limits: limits)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [
                 UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),

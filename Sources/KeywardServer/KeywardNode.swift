@@ -61,7 +61,8 @@ public final class KeywardNode: Sendable {
         self.governance = deployment.governance
         let authenticator = Authenticator(
             verifier: verifier, usage: usageRecorder, confirmation: IndexConfirmation(verifier: verifier, store: store),
-            throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)
+            throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds,
+                                        maximumWaiting: configuration.failedAuthMaximumWaiting)
         )
         self.authenticator = authenticator
         self.verifyEndpoint = VerifyEndpoint(authenticator: authenticator, metrics: metrics)

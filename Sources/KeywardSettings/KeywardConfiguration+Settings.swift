@@ -21,6 +21,25 @@ extension KeywardConfiguration {
         .integer("port", \.port, in: 0...65535, help: "The port the server listens on; 0 picks a free one."),
         .integer("max_body_bytes", \.maxBodyBytes, in: 1024...(16 << 20), help: "The largest request body of the API routes, in bytes (imports and leak reports have their own limits)."),
         .choice("log_level", \.logLevel, help: "The least severe level that is logged."),
+        .integer("header_timeout_ms", \.limits.headerTimeoutMilliseconds, in: 100...600_000, help: "A request head must be complete this long after its first byte (on a new connection: after it was accepted); else the connection is closed."),
+        .integer("idle_timeout_ms", \.limits.idleTimeoutMilliseconds, in: 100...3_600_000, help: "A kept-alive connection with no request in progress is closed after this long."),
+        .integer("body_timeout_ms", \.limits.bodyTimeoutMilliseconds, in: 100...3_600_000, help: "A request body must be complete this long after its head (a larger body: at body_min_bytes_per_second on average); else the connection is closed."),
+        .integer("body_min_bytes_per_second", \.limits.bodyMinimumBytesPerSecond, in: 1...(1 << 30), help: "The slowest average rate at which a body too large for body_timeout_ms may arrive."),
+        .integer("max_connections", \.limits.maxConnections, in: 2...1_000_000, help: "Connections held at once (lowered to what the file-descriptor limit allows). At the limit a new connection closes the longest-idle kept-alive one, else the one longest waiting for an unfinished request head, else it is answered 503."),
+        .integer("verify_buffer_bytes", \.limits.verifyBufferBytes, in: 0...(1 << 30), help: "Bytes of unauthenticated verify bodies the event-loop fast path buffers over all connections (16 KiB each at most); beyond that, verifications go through the router."),
+        .custom("trusted_proxies", kind: .list, help: """
+            Networks (CIDRs) of reverse proxies whose X-Forwarded-For is believed: for their requests the client address \
+            (allowed_cidrs, the failed-auth throttle, audit and usage) is the right-most forwarded address outside these networks.
+            """,
+            assign: { configuration, text throws(SettingValueError) in
+                var networks: [CIDR] = []
+                for item in text.split(separator: ",").map({ String($0).trimmed }) where !item.isEmpty {
+                    guard let network = CIDR(item) else { throw SettingValueError("must be a list of IP addresses or CIDR blocks, got \(item.quoted)") }
+                    networks.append(network)
+                }
+                configuration.limits.trustedProxies = networks
+            },
+            read: { configuration in .array(configuration.limits.trustedProxies.map { .string($0.description) }) }),
 
         // Keys
         .text("prefix", \.keyPrefix, help: "The prefix of every key this deployment issues (`kw` in `kw_live_…`): 1-16 lowercase letters or digits."),
@@ -31,6 +50,8 @@ extension KeywardConfiguration {
         .integer("evaluation_interval", \.evaluationIntervalSeconds, in: 10...(7 * 86_400), help: "Seconds between scheduled policy evaluations when nothing changes."),
         .integer("evaluation_debounce_ms", \.evaluationDebounceMilliseconds, in: 10...600_000, help: "How long the inventory must be quiet after a change before findings are re-evaluated."),
         .integer("max_import_bytes", \.maxImportBytes, in: (1 << 20)...(1 << 40), help: "The body limit of inventory imports over HTTP, which are spooled to a temporary file."),
+        .integer("max_concurrent_imports", \.limits.maxConcurrentImports, in: 1...64, help: "Inventory uploads received at once over HTTP; more are answered 503 with Retry-After."),
+        .integer("import_spool_bytes", \.limits.importSpoolBytes, in: (1 << 20)...(1 << 42), help: "Temporary disk all inventory uploads being received may use together; an upload that would pass it is answered 503."),
 
         // Usage monitoring and anomalies
         .integer("usage_flush_ms", \.usageFlushIntervalMilliseconds, in: 10...60_000, help: "How often counted usage is written to the database."),

@@ -43,6 +43,12 @@ public struct KeywardConfiguration: Sendable {
     /// answers to that address are delayed.
     public var failedAuthThreshold: Int = 5
     public var failedAuthWindowSeconds: Int = 60
+    /// Failed attempts of one address that may wait for their delayed answers at once; further
+    /// requests from it are refused 429 until one is answered.
+    public var failedAuthMaximumWaiting: Int = 8
+    /// Deadlines, the connection limit, buffers, upload caps and trusted proxies (settings
+    /// `*_timeout_ms`, `max_connections`, `verify_buffer_bytes`, `trusted_proxies`, …).
+    public var limits = ConnectionLimits()
 
     // MARK: Keys
 

@@ -59,6 +59,36 @@ import Testing
         }
     }
 
+    @Test("a line of commas stops at the fields-per-record limit, on its own line, without being read to its end")
+    func fieldsPerRecordAreBounded() throws {
+        let commas = [UInt8]("a,b\n".utf8) + [UInt8](repeating: UInt8(ascii: ","), count: 16 << 20)
+        var parser = CSVParser(file: "t.csv")
+        var fed = 0
+        var failure: ImportError?
+        var source = BufferByteSource(commas, chunkSize: 4096)
+        do {
+            while let chunk = try source.nextChunk() {
+                fed += chunk.count
+                try parser.feed(chunk) { _ in }
+            }
+        } catch let error as ImportError {
+            failure = error
+        }
+        #expect(failure == ImportError(file: "t.csv", line: 2, field: nil,
+                                       message: "a record has more than \(CSVParser.maximumFieldsPerRecord) fields (the limit of one CSV record)"))
+        #expect(fed <= 8192, "stopped in the chunk that passed the limit")
+    }
+
+    @Test("a record whose fields together pass the record limit is refused, naming it")
+    func recordBytesAreBounded() throws {
+        let field = String(repeating: "x", count: CSVParser.maximumFieldBytes - 1)
+        let line = Array(repeating: field, count: CSVParser.maximumRecordBytes / CSVParser.maximumFieldBytes + 1).joined(separator: ",")
+        #expect(throws: ImportError(file: "t.csv", line: 1, field: nil,
+                                    message: "a record is longer than \(CSVParser.maximumRecordBytes) bytes (the limit of one CSV record)")) {
+            try parse(line + "\n")
+        }
+    }
+
     @Test func runawayFieldIsStopped() throws {
         let long = "\"" + String(repeating: "x", count: CSVParser.maximumFieldBytes + 10)
         #expect(throws: ImportError.self) { try parse(long) }

@@ -21,12 +21,18 @@ public struct CSVRecord: Sendable, Equatable {
 public struct CSVParser {
     /// A single field longer than this is treated as a runaway quote rather than data.
     public static let maximumFieldBytes = 1 << 20
+    /// Fields of one record: no export has more than a few dozen columns, and each field costs
+    /// a string, so a line of commas would otherwise cost some 30 bytes of memory per byte read.
+    public static let maximumFieldsPerRecord = 1000
+    /// Bytes of one record, all its fields together.
+    public static let maximumRecordBytes = 4 << 20
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
     private var state = State.fieldStart
     private var field: [UInt8] = []
     private var fields: [String] = []
+    private var recordBytes = 0
     private var line = 1
     private var recordLine = 1
     private var quoteLine = 1
@@ -66,7 +72,7 @@ public struct CSVParser {
                         state = .quoted
                         quoteLine = line
                     case UInt8(ascii: ","):
-                        endField()
+                        try endField()
                     case 0x0A, 0x0D:
                         try endLine(cr: byte == 0x0D, emit: emit)
                     default:
@@ -86,7 +92,7 @@ public struct CSVParser {
                         try append(byte)  // a doubled quote inside a quoted field
                         state = .quoted
                     case UInt8(ascii: ","):
-                        endField()
+                        try endField()
                         state = .fieldStart
                     case 0x0A, 0x0D:
                         try endLine(cr: byte == 0x0D, emit: emit)
@@ -106,16 +112,21 @@ public struct CSVParser {
                               message: "a quoted field starting on this line is never closed")
         }
         if state != .fieldStart || !fields.isEmpty || !field.isEmpty {
-            endField()
+            try endField()
             try emitRecord(emit)
         }
     }
 
     private mutating func append(_ byte: UInt8) throws {
         field.append(byte)
+        recordBytes += 1
         if field.count > CSVParser.maximumFieldBytes {
             throw ImportError(file: file, line: state == .quoted ? quoteLine : line, field: nil,
                               message: "a field is longer than \(CSVParser.maximumFieldBytes) bytes; probably an unclosed quote")
+        }
+        if recordBytes > CSVParser.maximumRecordBytes {
+            throw ImportError(file: file, line: recordLine, field: nil,
+                              message: "a record is longer than \(CSVParser.maximumRecordBytes) bytes (the limit of one CSV record)")
         }
     }
 
@@ -124,7 +135,11 @@ public struct CSVParser {
         previousWasCR = cr
     }
 
-    private mutating func endField() {
+    private mutating func endField() throws {
+        guard fields.count < CSVParser.maximumFieldsPerRecord else {
+            throw ImportError(file: file, line: recordLine, field: nil,
+                              message: "a record has more than \(CSVParser.maximumFieldsPerRecord) fields (the limit of one CSV record)")
+        }
         fields.append(String(decoding: field, as: UTF8.self))
         field.removeAll(keepingCapacity: true)
     }
@@ -132,7 +147,7 @@ public struct CSVParser {
     private mutating func endLine(cr: Bool, emit: (CSVRecord) throws -> Void) throws {
         let blank = state == .fieldStart && fields.isEmpty
         if !blank {
-            endField()
+            try endField()
             try emitRecord(emit)
         }
         countLineBreak(cr: cr)
@@ -143,6 +158,7 @@ public struct CSVParser {
     private mutating func emitRecord(_ emit: (CSVRecord) throws -> Void) throws {
         let record = CSVRecord(line: recordLine, fields: fields)
         fields.removeAll(keepingCapacity: true)
+        recordBytes = 0
         try emit(record)
     }
 }

@@ -18,6 +18,9 @@ struct DashboardError: Error, Sendable {
     static let rateLimited = DashboardError(
         status: .tooManyRequests, title: "Too many requests",
         message: "The key you signed in with has spent its rate limit for now. Wait a moment and reload.")
+    static let tooManyFailures = DashboardError(
+        status: .tooManyRequests, title: "Too many failed sign-ins",
+        message: "Too many failed sign-ins from your address are still being answered. Wait a few seconds and try again.")
     static let csrf = DashboardError(
         status: .forbidden, title: "Form expired",
         message: "This form did not carry a valid anti-forgery token. Go back, reload the page and try again.")

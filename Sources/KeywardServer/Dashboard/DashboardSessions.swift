@@ -29,6 +29,7 @@ struct DashboardSessions: Sendable {
     /// delay) when the key does not verify or lacks keyward:read.
     func signIn(key: String, context: KeywardRequestContext) async throws -> (token: String, session: DashboardSession)? {
         let authenticator = node.authenticator
+        guard authenticator.throttle.admits(Authenticator.throttleKey(context)) else { throw DashboardError.tooManyFailures }
         var key = key
         let checked = key.withUTF8 { authenticator.check(token: UnsafeRawBufferPointer($0), peer: context.peerIP, scope: .read) }
         guard case .valid(let valid) = checked, case let outcome = try await authenticator.confirmation.confirm(valid),
@@ -44,7 +45,7 @@ struct DashboardSessions: Sendable {
         let session = DashboardSession(
             tokenHash: Self.hash(token), keyID: entry.id, keyHash: entry.hash, scopes: entry.scopes.scopes,
             csrfToken: Self.randomToken(), createdAt: now, expiresAt: Timestamp(millisecondsSinceEpoch: expires))
-        try await node.store.createDashboardSession(session, address: context.remoteAddress?.ipAddress)
+        try await node.store.createDashboardSession(session, address: context.clientAddress)
         return (token, session)
     }
 
@@ -80,7 +81,7 @@ struct DashboardSessions: Sendable {
             try await end(session, reason: "credential \(code.rawValue)", at: now)
             return nil
         }
-        let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.remoteAddress?.ipAddress)
+        let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.clientAddress)
         return DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write))
     }
 

@@ -68,6 +68,7 @@ public struct Authenticator: Sendable {
     /// then what only an async caller can do — confirm a VALID answer against the store while the
     /// index is not current, and slow down an address that keeps failing before answering 401.
     public func authenticate(_ request: Request, context: KeywardRequestContext, scope: RequiredScope) async throws -> Credential {
+        try admit(context)
         switch check(header: request.headers[.authorization], peer: context.peerIP, scope: scope) {
         case .missing:
             try await fail(context, "missing Authorization: Bearer <key> header")
@@ -82,15 +83,30 @@ public struct Authenticator: Sendable {
             guard outcome.code == .valid, let key = outcome.key else {
                 try await fail(context, "credential is not valid (\(outcome.code.rawValue))")
             }
-            return Credential(key: key, peer: context.remoteAddress)
+            return Credential(key: key, address: context.clientAddress)
+        }
+    }
+
+    /// Refuses (429) a request from an address that has as many failed attempts waiting for
+    /// their answers as the throttle allows, before its credential is looked at.
+    func admit(_ context: KeywardRequestContext) throws {
+        guard throttle.admits(Self.throttleKey(context)) else {
+            throw APIError(.tooManyRequests, code: "too_many_failed_attempts", message:
+                "too many failed authentications from this address are still being answered; retry later", headers: [.retryAfter: "5"])
         }
     }
 
     /// Counts a failed authentication from the request's address and waits as the throttle says.
     func delayFailure(_ context: KeywardRequestContext) async throws {
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let address = Self.throttleKey(context)
         let delay = throttle.recordFailure(from: address, at: verifier.clock.now())
-        if delay > .zero { try await Task.sleep(for: delay) }
+        guard delay > .zero else { return }
+        defer { throttle.answered(address) }
+        try await Task.sleep(for: delay)
+    }
+
+    static func throttleKey(_ context: KeywardRequestContext) -> String {
+        context.clientAddress ?? "unknown"
     }
 
     private func fail(_ context: KeywardRequestContext, _ message: String) async throws -> Never {
@@ -117,9 +133,10 @@ public struct Authenticator: Sendable {
 /// scope list) is built only by routes that record who acted, not on the verify path.
 public struct Credential: Sendable {
     public let key: IndexedKey
-    let peer: SocketAddress?
+    /// The client address (a trusted proxy's forwarded one, when there is one).
+    let address: String?
 
     public var principal: Principal {
-        Principal(id: key.id.description, scopes: key.scopes.scopes, address: peer?.ipAddress)
+        Principal(id: key.id.description, scopes: key.scopes.scopes, address: address)
     }
 }

@@ -21,6 +21,14 @@ public struct KeywardRequestContext: RequestContext {
     /// guards it with a lock, which the verify path need not take.
     public var remoteAddress: SocketAddress? { channel.remoteAddress }
 
-    /// The peer's IP address, if the connection has one (router-mode tests do not).
-    public var peerIP: IPAddress? { IPAddress(remoteAddress) }
+    /// The client address a trusted proxy forwarded (set by ``ClientAddressMiddleware`` when
+    /// the socket peer is one of `trusted_proxies`).
+    var forwardedClient: IPAddress?
+
+    /// The client's IP address: the socket peer's, or the one a trusted proxy forwarded; nil
+    /// when the connection has none (router-mode tests).
+    public var peerIP: IPAddress? { forwardedClient ?? IPAddress(remoteAddress) }
+
+    /// ``peerIP`` as text, for audit entries, leak reporters and the failed-auth throttle.
+    public var clientAddress: String? { peerIP?.description }
 }

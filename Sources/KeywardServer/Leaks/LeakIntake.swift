@@ -48,19 +48,19 @@ final class LeakIntake: Sendable {
             throw APIError(.serviceUnavailable, code: "leak_intake_not_configured", message:
                 "GitHub secret scanning is not configured on this server: start it with --github-keys FILE (KEYWARD_GITHUB_KEYS_FILE)")
         }
+        let body = try await Self.body(request, context: context)
+        do throws(GitHubKeyring.Failure) {
+            try keyring.verify(
+                body, identifier: request.headers[LeakHeaders.gitHubKeyIdentifier], signature: request.headers[LeakHeaders.gitHubKeySignature]
+            )
+        } catch .unavailable(let message) {
+            throw APIError(.serviceUnavailable, code: "github_keys_unavailable", message: message)
+        } catch .rejected(let message) {
+            throw Self.unauthorized(message)
+        }
         return try await admitted { () async throws -> Response in
-            let body = try await Self.body(request, context: context)
-            do throws(GitHubKeyring.Failure) {
-                try keyring.verify(
-                    body, identifier: request.headers[LeakHeaders.gitHubKeyIdentifier], signature: request.headers[LeakHeaders.gitHubKeySignature]
-                )
-            } catch .unavailable(let message) {
-                throw APIError(.serviceUnavailable, code: "github_keys_unavailable", message: message)
-            } catch .rejected(let message) {
-                throw Self.unauthorized(message)
-            }
             let payload = try LeakPayload(body, format: node.verifier.format, configuration: configuration, acceptsHashes: false, strict: false)
-            let reporter = LeakReporter(name: "github", address: context.remoteAddress?.ipAddress)
+            let reporter = LeakReporter(name: "github", address: context.clientAddress)
             let feedback = try await act(on: payload, reporter: reporter).map { item, outcome in
                 LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label)
             }
@@ -75,18 +75,18 @@ final class LeakIntake: Sendable {
             throw APIError(.serviceUnavailable, code: "leak_intake_not_configured", message:
                 "signed leak reports are not configured on this server: set KEYWARD_LEAK_REPORT_SECRET or --leak-report-secret-file FILE")
         }
+        let body = try await Self.body(request, context: context)
+        let now = node.clock.now()
+        let timestamp: Int64
+        do throws(LeakReportSignature.Failure) {
+            timestamp = try LeakReportSignature.verify(
+                body, timestamp: request.headers[LeakHeaders.timestamp], signature: request.headers[LeakHeaders.signature],
+                secrets: configuration.reportSecrets, now: now, toleranceSeconds: configuration.timestampToleranceSeconds
+            )
+        } catch {
+            throw Self.unauthorized(error.description)
+        }
         return try await admitted { () async throws -> Response in
-            let body = try await Self.body(request, context: context)
-            let now = node.clock.now()
-            let timestamp: Int64
-            do throws(LeakReportSignature.Failure) {
-                timestamp = try LeakReportSignature.verify(
-                    body, timestamp: request.headers[LeakHeaders.timestamp], signature: request.headers[LeakHeaders.signature],
-                    secrets: configuration.reportSecrets, now: now, toleranceSeconds: configuration.timestampToleranceSeconds
-                )
-            } catch {
-                throw Self.unauthorized(error.description)
-            }
             let nowSeconds = now.millisecondsSinceEpoch / 1000
             // Keyed by what was signed, not by the header: the same body and timestamp sent again
             // with the signature values reordered or padded is still the same report.
@@ -96,7 +96,7 @@ final class LeakIntake: Sendable {
             }
             let reporterName = try Self.reporterName(request.headers[LeakHeaders.reporter])
             let payload = try LeakPayload(body, format: node.verifier.format, configuration: configuration, acceptsHashes: true, strict: true)
-            let reporter = LeakReporter(name: reporterName, address: context.remoteAddress?.ipAddress)
+            let reporter = LeakReporter(name: reporterName, address: context.clientAddress)
             let feedback = try await act(on: payload, reporter: reporter).map { item, outcome in
                 LeakFeedback(tokenHash: item.hash.hex, tokenType: item.tokenType, label: outcome.label, action: outcome.action.rawValue,
                              keyID: outcome.keyID?.description)
@@ -108,7 +108,10 @@ final class LeakIntake: Sendable {
 
     // MARK: shared
 
-    /// Runs `body` inside the in-flight bound, or answers 429 with Retry-After.
+    /// Runs `body` inside the in-flight bound, or answers 429 with Retry-After. Entered only
+    /// with a report received whole and authenticated: a body still arriving is bounded by the
+    /// connection's body deadline and minimum rate (``ConnectionGuard``), not by a slot, so
+    /// senders that never finish (or never sign) cannot hold the slots a signed report needs.
     private func admitted(_ body: () async throws -> Response) async throws -> Response {
         guard gate.tryEnter() else {
             throw APIError(.tooManyRequests, code: "too_many_reports", message:

@@ -10,6 +10,8 @@ import KeywardStore
 enum InventoryRoutes {
     static func routes(_ node: KeywardNode) -> [APIRoute] {
         let governance = node.governance
+        let limits = node.configuration.limits
+        let uploads = UploadLimiter(maxUploads: limits.maxConcurrentImports, maxBytes: limits.importSpoolBytes)
         return [
             APIRoute(.get, "/v1/inventory", scope: "keyward:read") { request, _, _ in
                 var filter = InventoryFilter()
@@ -51,7 +53,9 @@ enum InventoryRoutes {
                     })
                 }
                 let fileName = try request.query("file") ?? "upload"
-                let spool = try await UploadSpool.write(request.body, limit: node.configuration.maxImportBytes)
+                try uploads.enter(announcing: request.headers[.contentLength].flatMap(Int.init))
+                defer { uploads.leave() }
+                let spool = try await UploadSpool.write(request.body, limit: node.configuration.maxImportBytes, limiter: uploads)
                 defer { spool.remove() }
                 let outcome = try await GovernanceRoutes.mappingFileErrors {
                     try await governance.importFile(kind: kind, path: spool.path, fileName: fileName, by: credential!.principal)

@@ -27,12 +27,26 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var machine: VerifyFastPathStateMachine
     private var peer: IPAddress?
     private var peerRead = false
+    private let proxies: TrustedProxies
+    /// The socket peer is a trusted proxy: each request's client is read from its X-Forwarded-For.
+    private var peerIsProxy = false
     private var date = HTTPDate()
 
-    init(endpoint: VerifyEndpoint, maxBodyBytes: Int, serverName: String) {
+    init(endpoint: VerifyEndpoint, maxBodyBytes: Int, serverName: String, budget: VerifyBufferBudget = VerifyBufferBudget(bytes: .max),
+         proxies: TrustedProxies = TrustedProxies(networks: [])) {
         self.endpoint = endpoint
+        self.proxies = proxies
         self.serverName = serverName
-        self.machine = VerifyFastPathStateMachine(maxBodyBytes: maxBodyBytes)
+        self.machine = VerifyFastPathStateMachine(maxBodyBytes: maxBodyBytes, budget: budget)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        machine.closed()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        machine.closed()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -80,7 +94,7 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .buffer:
             break
         case .answer(let head, let body):
-            if let answer = endpoint.answerOnEventLoop(head, body: body, peer: { self.peerIP(context) }) {
+            if let answer = endpoint.answerOnEventLoop(head, body: body, peer: { self.clientIP(context, head) }) {
                 write(answer, context: context)
                 run(machine.answered(), context: context)
             } else {
@@ -112,12 +126,17 @@ final class VerifyFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    private func peerIP(_ context: ChannelHandlerContext) -> IPAddress? {
+    /// The client of a request: the socket peer, read once per connection, unless that is a
+    /// trusted proxy (then as ``TrustedProxies`` reads the request's X-Forwarded-For, as the
+    /// router's ``ClientAddressMiddleware`` does).
+    private func clientIP(_ context: ChannelHandlerContext, _ head: HTTPRequest) -> IPAddress? {
         if !peerRead {
             peer = IPAddress(context.remoteAddress)
+            peerIsProxy = peer.map(proxies.trusts) ?? false
             peerRead = true
         }
-        return peer
+        guard peerIsProxy else { return peer }
+        return proxies.client(peer: peer, headers: head.headerFields)
     }
 }
 

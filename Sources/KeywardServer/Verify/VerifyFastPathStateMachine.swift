@@ -12,8 +12,9 @@ import NIOHTTPTypes
 /// - which requests it may answer itself: `POST /v1/verify` with a body within the limit,
 ///   without `Expect` or `Connection: close`, while the index is current and no request handed
 ///   to the router is still unanswered (so that pipelined answers stay in request order);
-/// - when a request it started reading goes to the router after all (a body over the limit,
-///   trailers, or a verification the endpoint declines), with what it had buffered;
+/// - when a request it started reading goes to the router after all (a body over the limit or
+///   beyond what the shared ``VerifyBufferBudget`` has left, trailers, or a verification the
+///   endpoint declines), with what it had buffered;
 /// - when to flush the answers it wrote (once per socket read), when to hold a graceful-shutdown
 ///   notice (while a verification is being read) and when to hold reads (while the socket
 ///   cannot take more output: answers written here bypass the async channel's back-pressure).
@@ -32,6 +33,9 @@ struct VerifyFastPathStateMachine {
     }
 
     let maxBodyBytes: Int
+    /// Shared by every connection: buffered bodies are taken from it and given back when they are
+    /// answered, handed over or dropped with their connection.
+    let budget: VerifyBufferBudget
     private var state = State.idle
     /// Requests handed to the router whose answer has not ended yet.
     private var routerRequestsOpen = 0
@@ -42,8 +46,9 @@ struct VerifyFastPathStateMachine {
     /// A graceful-shutdown notice held back until the verification being read is answered.
     private var quiesceHeld = false
 
-    init(maxBodyBytes: Int) {
+    init(maxBodyBytes: Int, budget: VerifyBufferBudget = VerifyBufferBudget(bytes: .max)) {
         self.maxBodyBytes = maxBodyBytes
+        self.budget = budget
     }
 
     /// What to do with a request part that was read.
@@ -88,6 +93,7 @@ struct VerifyFastPathStateMachine {
             return .forward
         case .buffering(let buffered, let body):
             // A head inside a request cannot come from the HTTP decoder: hand both on as they came.
+            budget.release(body?.readableBytes ?? 0)
             routerRequestsOpen += 2
             state = .passing
             return .handOver(buffered, body, then: .head(head), quiesce: releaseQuiesce())
@@ -104,8 +110,12 @@ struct VerifyFastPathStateMachine {
         case .idle, .passing:
             return .forward
         case .buffering(let head, var body):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > maxBodyBytes {
-                // The router answers 413 (a chunked body has no Content-Length to refuse it by earlier).
+            let buffered = body?.readableBytes ?? 0
+            if buffered + chunk.readableBytes > maxBodyBytes || !budget.reserve(chunk.readableBytes) {
+                // The router answers 413 when the body is over the route's limit too (a chunked
+                // body has no Content-Length to refuse it by earlier), and otherwise reads it after
+                // authenticating, which this handler cannot do before the body is complete.
+                budget.release(buffered)
                 routerRequestsOpen += 1
                 state = .passing
                 return .handOver(head, body, then: .body(chunk), quiesce: releaseQuiesce())
@@ -135,6 +145,7 @@ struct VerifyFastPathStateMachine {
             return .forward
         case .buffering(let head, let body):
             guard trailers == nil else {
+                budget.release(body?.readableBytes ?? 0)
                 routerRequestsOpen += 1
                 state = .idle
                 return .handOver(head, body, then: .end(trailers), quiesce: releaseQuiesce())
@@ -149,7 +160,8 @@ struct VerifyFastPathStateMachine {
 
     /// The handler wrote the answer of the verification it was given by ``ReadAction/answer(_:_:)``.
     mutating func answered() -> QuiesceAction {
-        guard case .answering = state else { preconditionFailure("answered() without a verification being answered") }
+        guard case .answering(_, let body) = state else { preconditionFailure("answered() without a verification being answered") }
+        budget.release(body.readableBytes)
         state = .idle
         flushPending = true
         return releaseQuiesce()
@@ -159,9 +171,20 @@ struct VerifyFastPathStateMachine {
     /// that does not pass): the router must, from the start.
     mutating func declined() -> ReadAction {
         guard case .answering(let head, let body) = state else { preconditionFailure("declined() without a verification being answered") }
+        budget.release(body.readableBytes)
         routerRequestsOpen += 1
         state = .idle
         return .handOver(head, body, then: .end(nil), quiesce: releaseQuiesce())
+    }
+
+    /// The connection closed or the handler was removed: gives back what it had buffered.
+    mutating func closed() {
+        switch state {
+        case .buffering(_, let body): budget.release(body?.readableBytes ?? 0)
+        case .answering(_, let body): budget.release(body.readableBytes)
+        case .idle, .passing, .modifying: break
+        }
+        state = .idle
     }
 
     /// The `end` of a router answer passed outbound.

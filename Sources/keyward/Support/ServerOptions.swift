@@ -16,12 +16,21 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .setting("port")) var port: String?
     @Option(help: .setting("max_body_bytes")) var maxBodyBytes: String?
     @Option(help: .setting("log_level")) var logLevel: String?
+    @Option(help: .setting("header_timeout_ms")) var headerTimeoutMs: String?
+    @Option(help: .setting("idle_timeout_ms")) var idleTimeoutMs: String?
+    @Option(help: .setting("body_timeout_ms")) var bodyTimeoutMs: String?
+    @Option(help: .setting("body_min_bytes_per_second")) var bodyMinBytesPerSecond: String?
+    @Option(help: .setting("max_connections")) var maxConnections: String?
+    @Option(help: .setting("verify_buffer_bytes")) var verifyBufferBytes: String?
+    @Option(help: .setting("trusted_proxies")) var trustedProxies: String?
     @Option(help: .setting("prefix")) var prefix: String?
     @Option(help: .setting("environments")) var environments: String?
     @Option(help: .setting("policy")) var policy: String?
     @Option(help: .setting("evaluation_interval")) var evaluationInterval: String?
     @Option(help: .setting("evaluation_debounce_ms")) var evaluationDebounceMs: String?
     @Option(help: .setting("max_import_bytes")) var maxImportBytes: String?
+    @Option(help: .setting("max_concurrent_imports")) var maxConcurrentImports: String?
+    @Option(help: .setting("import_spool_bytes")) var importSpoolBytes: String?
     @Option(help: .setting("usage_flush_ms")) var usageFlushMs: String?
     @Option(help: .setting("anomalies.learning_period_seconds")) var anomaliesLearningPeriodSeconds: String?
     @Option(help: .setting("anomalies.spike_factor")) var anomaliesSpikeFactor: String?
