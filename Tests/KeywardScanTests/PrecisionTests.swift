@@ -85,3 +85,25 @@ import Testing
         #expect(Report.render(findings, format: .json, rules: Self.ruleSet).contains(#""credential": "personal-access-token""#))
     }
 }
+
+/// The byte test that keeps provider-keyword expressions from running on prose, URLs and code.
+@Suite struct NamedValueTests {
+    static func follows(_ text: String, keyword: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let end = text.range(of: keyword)!.upperBound.utf16Offset(in: text)
+        return bytes.withUnsafeBytes { RegexMatcher.assignmentFollows($0, from: end) }
+    }
+
+    @Test func acceptsTheShapesOfAnAssignment() {
+        for text in ["ADAFRUIT_KEY=x", "adafruitToken := \"x\"", "  \"adafruitKey\": \"x\"", "<adafruitKey>\n  x", "$adafruitToken .= \"x\"",
+                     "System.setProperty(\"ADAFRUIT_TOKEN\", \"x\")", "adafruit bot: x", "adafruit_TOKEN ?= x", "adafruit -> x"] {
+            #expect(Self.follows(text, keyword: "adafruit"), "\(text)")
+        }
+    }
+
+    @Test func rejectsTheKeywordInProseURLsAndCode() {
+        for text in ["see https://www.adafruit.com/product/123", "the adafruit board is great", "import adafruit\n", "adafruit(board)"] {
+            #expect(!Self.follows(text, keyword: "adafruit"), "\(text)")
+        }
+    }
+}

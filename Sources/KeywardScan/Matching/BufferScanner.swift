@@ -112,7 +112,8 @@ struct BufferScanner: Sendable {
             else { return }
             state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: context.rules[ruleIndex].baseConfidence, visiblePrefix: found.header, showsSecretStart: false))
         case .regex:
-            for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, lastLine: &state.lastLine[ruleIndex])
+            guard RegexMatcher.startsNamePart(buffer, at: literalStart) else { return }
+            for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, keywordEnd: literalEnd, lastLine: &state.lastLine[ruleIndex])
             where report.contains(found.whole.lowerBound) && CandidateCheck.value(context.rules[ruleIndex], buffer, found.secret) {
                 state.candidates.append(Candidate(rule: ruleIndex, match: found.whole, secret: found.secret, confidence: context.rules[ruleIndex].baseConfidence))
             }

@@ -78,7 +78,7 @@ public struct CompiledRule: Sendable {
                 throw fail("a regex rule needs non-empty \"keywords\": regular expressions run only where a keyword occurs")
             }
             do {
-                matcher = .regex(try RegexMatcher(pattern: regex, secretGroup: definition.secretGroup ?? 0))
+                matcher = .regex(try RegexMatcher(pattern: regex, secretGroup: definition.secretGroup ?? 0, namedValue: definition.namedValue ?? false))
             } catch {
                 throw fail("regex: \(error)")
             }

@@ -63,6 +63,9 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
     /// expression can have alternatives (`keyword = value` or a prefixed token on its own).
     public var regex: String?
     public var secretGroup: Int?
+    /// `regex`: every keyword is part of a name assigned the secret (`ADAFRUIT_KEY = …`), so the
+    /// expression runs only where an assignment follows the keyword's name.
+    public var namedValue: Bool?
     /// `nearby`: the rule whose findings this one looks around, and how many bytes either side.
     public var near: String?
     public var window: Int?

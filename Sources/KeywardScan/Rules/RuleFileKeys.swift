@@ -6,7 +6,7 @@ enum RuleFileKeys {
     static let top: Set<String> = ["version", "extends_default", "allowlist", "rules"]
     static let allowlist: Set<String> = ["paths", "file_names", "rules", "fingerprints", "regexes", "stopwords"]
     static let rule: Set<String> = [
-        "id", "description", "provider", "credential", "paths", "kind", "patterns", "anchor", "keywords", "regex", "secret_group", "near",
+        "id", "description", "provider", "credential", "paths", "kind", "patterns", "anchor", "keywords", "regex", "secret_group", "named_value", "near",
         "window", "boundary", "checksum", "checksum_required", "min_entropy", "confidence", "severity", "inventory",
         "generic", "reject", "allow_secrets", "assignment", "example_path", "true_examples", "false_examples", "disabled",
     ]
