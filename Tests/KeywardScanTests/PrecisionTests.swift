@@ -90,7 +90,7 @@ import Testing
 @Suite struct NamedValueTests {
     static func follows(_ text: String, keyword: String) -> Bool {
         let bytes = Array(text.utf8)
-        let end = text.range(of: keyword)!.upperBound.utf16Offset(in: text)
+        let end = text.range(of: keyword, options: .caseInsensitive)!.upperBound.utf16Offset(in: text)
         return bytes.withUnsafeBytes { RegexMatcher.assignmentFollows($0, from: end) }
     }
 
