@@ -162,7 +162,8 @@ let package = Package(
             name: "KeywardStoreTests",
             dependencies: ["KeywardStore", "KeywardTestSupport", .product(name: "SQLKit", package: "sql-kit")]
         ),
-        .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"]),
+        // Fixtures: gitleaks' labelled rule cases (benchmarks/scan/gitleaks_fixture.py builds them).
+        .testTarget(name: "KeywardScanTests", dependencies: ["KeywardScan"], resources: [.copy("Fixtures")]),
         // The chunked-reading test imports a report made by the benchmark's generator.
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport", "KeywardBenchmarks"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),

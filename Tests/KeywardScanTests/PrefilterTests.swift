@@ -35,7 +35,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abABc_ ".utf8)
         let text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
-        let prefilter = Prefilter(Self.literals)
+        let prefilter = try! Prefilter(Self.literals)
         // Literal ids in the prefilter are its own; map them back through the targets.
         let hits = Self.found(text, prefilter).map { Hit(end: $0.end, literal: Int(prefilter.targets[$0.literal][0].rule)) }
         #expect(hits.count == Set(hits).count, "a hit was reported twice")
@@ -45,7 +45,7 @@ import Testing
     @Test func hitsOfEachStreamAreInOrder() {
         let text = Array(String(repeating: "ab_cab ", count: 5000).utf8)
         let scratch = HitScratch()
-        text.withUnsafeBytes { Prefilter(Self.literals).collectHits($0, into: scratch) }
+        text.withUnsafeBytes { try! Prefilter(Self.literals).collectHits($0, into: scratch) }
         let ends = scratch.streams.joined().map { Int($0 >> 32) }
         #expect(ends == ends.sorted())
     }
@@ -55,7 +55,7 @@ import Testing
             Prefilter.Literal(bytes: Array("xoxb-".utf8), folded: false, target: .init(rule: 0, variant: 0)),
             Prefilter.Literal(bytes: Array("xoxb-".utf8), folded: false, target: .init(rule: 1, variant: 0)),
         ]
-        let prefilter = Prefilter(shared)
+        let prefilter = try! Prefilter(shared)
         #expect(prefilter.targets.count == 1)
         #expect(prefilter.targets[0].map(\.rule) == [0, 1])
     }

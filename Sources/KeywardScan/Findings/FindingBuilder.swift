@@ -10,9 +10,15 @@ struct FindingBuilder {
     let commit: CommitInfo?
     /// Added to every line number (a staged hunk starts at its line in the file).
     var lineOffset = 0
+    /// Report tokens whose checksum fails (see ``ScanOptions/reportsFailedChecksums``).
+    var reportsFailedChecksums = false
     private var tracker = LineTracker()
     /// Candidates dropped by an allow-list or an inline `keyward:allow` comment.
     private(set) var allowlisted = 0
+
+    /// Appended to the description of a finding whose checksum fails, so the report says why its
+    /// confidence is low.
+    static let checksumFailedNote = " (checksum does not validate: a test value or a typo, not a live token)"
 
     static let inlineAllowMarkers: [[UInt8]] = ["keyward:allow", "gitleaks:allow"].map { Array($0.utf8) }
     /// How far around a finding an inline allow comment is looked for on its line.
@@ -31,7 +37,8 @@ struct FindingBuilder {
         var findings: [SecretFinding] = []
         for candidate in candidates.sorted(by: { $0.secret.lowerBound < $1.secret.lowerBound }) {
             let rule = ruleSet.rules[candidate.rule]
-            guard candidate.confidence >= minimumConfidence else { continue }
+            guard candidate.confidence >= minimumConfidence, reportsFailedChecksums || !candidate.checksumFailed else { continue }
+            if let filter = rule.pathFilter, !filter.allows(path) { continue }
             let secret = UnsafeRawBufferPointer(rebasing: buffer[candidate.secret])
             if ruleSet.allowlist.allows(secret: secret) {
                 allowlisted += 1
@@ -54,8 +61,9 @@ struct FindingBuilder {
             let link = rule.definition.inventory
             findings.append(SecretFinding(
                 ruleID: rule.id,
-                ruleDescription: rule.definition.description ?? rule.id,
+                ruleDescription: (rule.definition.description ?? rule.id) + (candidate.checksumFailed ? Self.checksumFailedNote : ""),
                 provider: rule.definition.provider,
+                credential: rule.definition.credential,
                 file: path,
                 line: start.line + lineOffset,
                 column: start.column,

@@ -6,6 +6,8 @@ public struct SecretFinding: Sendable, Equatable {
     public var ruleID: String
     public var ruleDescription: String
     public var provider: String?
+    /// The provider's name for the kind of credential (`personal-access-token`), from the rule.
+    public var credential: String?
     /// The path as scanned (forward slashes, no leading `./`), `-` for standard input.
     public var file: String
     /// 1-based line and column (in Unicode code points) of the secret's first and last character.
@@ -35,7 +37,7 @@ public struct SecretFinding: Sendable, Equatable {
     let externalIdentifier: String?
 
     public init(
-        ruleID: String, ruleDescription: String, provider: String?, file: String, line: Int, column: Int,
+        ruleID: String, ruleDescription: String, provider: String?, credential: String? = nil, file: String, line: Int, column: Int,
         endLine: Int, endColumn: Int, commit: CommitInfo?, secretRedacted: String, fingerprint: String,
         confidence: Confidence, severity: Severity, entropy: Double, secretHash: KeyHash,
         inventoryLink: RuleDefinition.InventoryLink?, inventory: InventoryMatch? = nil, externalIdentifier: String? = nil,
@@ -44,6 +46,7 @@ public struct SecretFinding: Sendable, Equatable {
         self.ruleID = ruleID
         self.ruleDescription = ruleDescription
         self.provider = provider
+        self.credential = credential
         self.file = file
         self.line = line
         self.column = column

@@ -11,6 +11,7 @@ import Darwin
 struct StreamScanner {
     let scanner: BufferScanner
     let minimumConfidence: Confidence
+    let reportsFailedChecksums: Bool
     /// Inputs with a NUL byte in their first ``binaryProbe`` bytes are skipped as binary,
     /// the test git itself uses.
     static let binaryProbe = 8000
@@ -27,6 +28,7 @@ struct StreamScanner {
         let capacity = memory.count
         var outcome = Outcome()
         var builder = FindingBuilder(ruleSet: scanner.ruleSet, minimumConfidence: minimumConfidence, path: path, commit: commit)
+        builder.reportsFailedChecksums = reportsFailedChecksums
         builder.lineOffset = lineOffset
         var base = 0
         var filled = 0

@@ -10,6 +10,8 @@ struct Candidate: Sendable, Equatable {
     var visiblePrefix = 0
     /// Whether the redacted form may show the first characters after the prefix (not for key blocks).
     var showsSecretStart = true
+    /// The token's format has a checksum and this one fails it (see ``CandidateCheck/Verdict``).
+    var checksumFailed = false
 }
 
 /// Runs every rule over one buffer in two phases: the prefilter DFA collects literal hits, then
@@ -92,9 +94,11 @@ struct BufferScanner: Sendable {
                   report.contains(range.lowerBound)
             else { return }
             let bodyStart = literalEnd - range.lowerBound
-            if let confidence = CandidateCheck.token(context.rules[ruleIndex], buffer, range, bodyStart: bodyStart) {
+            if let verdict = CandidateCheck.token(context.rules[ruleIndex], buffer, range, bodyStart: bodyStart) {
                 let visible = context.tokenPatterns[matcherIndex].before.isEmpty ? bodyStart : 0
-                state.candidates.append(Candidate(rule: ruleIndex, match: range, secret: range, confidence: confidence, visiblePrefix: visible))
+                state.candidates.append(Candidate(
+                    rule: ruleIndex, match: range, secret: range, confidence: verdict.confidence, visiblePrefix: visible, checksumFailed: verdict.checksumFailed
+                ))
             }
         case .assignment:
             guard let found = context.assignments[matcherIndex].match(buffer, keywordStart: literalStart, keywordEnd: literalEnd, lastName: &state.lastName[ruleIndex]),
@@ -108,7 +112,8 @@ struct BufferScanner: Sendable {
             else { return }
             state.candidates.append(Candidate(rule: ruleIndex, match: found.block, secret: found.block, confidence: context.rules[ruleIndex].baseConfidence, visiblePrefix: found.header, showsSecretStart: false))
         case .regex:
-            for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, lastLine: &state.lastLine[ruleIndex])
+            guard RegexMatcher.startsNamePart(buffer, at: literalStart) else { return }
+            for found in context.regexes[matcherIndex].matches(buffer, keywordStart: literalStart, keywordEnd: literalEnd, lastLine: &state.lastLine[ruleIndex])
             where report.contains(found.whole.lowerBound) && CandidateCheck.value(context.rules[ruleIndex], buffer, found.secret) {
                 state.candidates.append(Candidate(rule: ruleIndex, match: found.whole, secret: found.secret, confidence: context.rules[ruleIndex].baseConfidence))
             }

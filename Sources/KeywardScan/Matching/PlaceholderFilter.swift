@@ -9,6 +9,9 @@ public enum PlaceholderFilter {
         case markers
         /// Six or more consecutive ascending letters (`abcdefgh`): keyboard fill, not randomness.
         case letterSequences = "letter-sequences"
+        /// No digit at all: a word or identifier (`s.AcceptanceTimeoutSeconds`), where the
+        /// format's random part practically always holds one.
+        case noDigits = "no-digits"
     }
 
     /// Lowercase markers; matched case-insensitively anywhere in the candidate.
@@ -22,6 +25,7 @@ public enum PlaceholderFilter {
             switch check {
             case .markers where containsMarker(secret): return true
             case .letterSequences where hasLetterSequence(secret, length: 6): return true
+            case .noDigits where !secret.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }): return true
             default: continue
             }
         }

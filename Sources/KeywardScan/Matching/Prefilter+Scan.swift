@@ -50,6 +50,8 @@ extension Prefilter {
                 // Stream k covers hits ending in (k·quarter, (k+1)·quarter]; it starts warmUp bytes early.
                 let o1 = quarter - warmUp, o2 = 2 * quarter - warmUp, o3 = 3 * quarter - warmUp
                 let steps = quarter
+                let width = classCount
+                let state = Int(~Self.outputFlag)
                 var r0 = 0, r1 = 0, r2 = 0, r3 = 0
                 var step = 0
                 while step < steps {
@@ -57,10 +59,10 @@ extension Prefilter {
                     let e1 = table[r1 &+ Int(classes[Int(bytes[step &+ o1])])]
                     let e2 = table[r2 &+ Int(classes[Int(bytes[step &+ o2])])]
                     let e3 = table[r3 &+ Int(classes[Int(bytes[step &+ o3])])]
-                    r0 = Int(e0 & ~Self.outputFlag)
-                    r1 = Int(e1 & ~Self.outputFlag)
-                    r2 = Int(e2 & ~Self.outputFlag)
-                    r3 = Int(e3 & ~Self.outputFlag)
+                    r0 = (Int(e0) & state) &* width
+                    r1 = (Int(e1) & state) &* width
+                    r2 = (Int(e2) & state) &* width
+                    r3 = (Int(e3) & state) &* width
                     step &+= 1
                     if (e0 | e1 | e2 | e3) & Self.outputFlag != 0 {
                         if e0 & Self.outputFlag != 0 { record(step, r0, keepAfter: 0, into: &h0) }
@@ -91,13 +93,14 @@ extension Prefilter {
 
     private func walk(
         _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, keepAfter: Int, row: inout Int,
-        _ table: UnsafeBufferPointer<UInt32>, _ classes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]
+        _ table: UnsafeBufferPointer<UInt16>, _ classes: UnsafeBufferPointer<UInt8>, into hits: inout [UInt64]
     ) {
         var current = row
         var index = start
+        let width = classCount
         while index < end {
             let entry = table[current &+ Int(classes[Int(bytes[index])])]
-            current = Int(entry & ~Self.outputFlag)
+            current = Int(entry & ~Self.outputFlag) &* width
             index &+= 1
             if entry & Self.outputFlag != 0 { record(index, current, keepAfter: keepAfter, into: &hits) }
         }

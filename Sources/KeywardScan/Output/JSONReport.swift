@@ -26,6 +26,7 @@ enum JSONReport {
         members += [
             ("description", .string(finding.ruleDescription)),
             ("provider", .optional(finding.provider)),
+            ("credential", .optional(finding.credential)),
             ("severity", .string(finding.severity.rawValue)),
             ("end_line", .integer(finding.endLine)),
             ("end_column", .integer(finding.endColumn)),

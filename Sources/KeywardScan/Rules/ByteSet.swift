@@ -68,6 +68,7 @@ extension UInt8 {
     /// ASCII lowercase of a letter; other bytes unchanged.
     @inline(__always)
     var asciiLowercased: UInt8 { (self >= 0x41 && self <= 0x5A) ? self | 0x20 : self }
+    var asciiUppercased: UInt8 { (self >= 0x61 && self <= 0x7A) ? self & ~0x20 : self }
     @inline(__always)
     var isASCIILetter: Bool { (self | 0x20) >= 0x61 && (self | 0x20) <= 0x7A }
 }

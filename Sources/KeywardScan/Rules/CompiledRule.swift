@@ -12,6 +12,8 @@ public struct CompiledRule: Sendable {
     let matcher: Matcher
     let placeholderChecks: [PlaceholderFilter.Check]
     let allowSecrets: Set<[UInt8]>
+    /// The files this rule may report in (nil: all).
+    let pathFilter: PathFilter?
 
     public var id: String { definition.id }
     public var isGeneric: Bool { definition.generic ?? false }
@@ -40,6 +42,12 @@ public struct CompiledRule: Sendable {
         self.definition = definition
         placeholderChecks = definition.reject ?? [.markers]
         allowSecrets = Set((definition.allowSecrets ?? []).map { Array($0.utf8) })
+        if let paths = definition.paths {
+            guard !paths.isEmpty else { throw fail("\"paths\" is empty; leave it out to scan every file") }
+            do { pathFilter = try PathFilter(paths) } catch { throw fail("\(error)") }
+        } else {
+            pathFilter = nil
+        }
         guard let kind = definition.kind else { throw fail("\"kind\" is missing (token, assignment, pem-block, regex or nearby)") }
         switch kind {
         case .token:
@@ -70,7 +78,7 @@ public struct CompiledRule: Sendable {
                 throw fail("a regex rule needs non-empty \"keywords\": regular expressions run only where a keyword occurs")
             }
             do {
-                matcher = .regex(try RegexMatcher(pattern: regex, secretGroup: definition.secretGroup ?? 0))
+                matcher = .regex(try RegexMatcher(pattern: regex, secretGroup: definition.secretGroup ?? 0, namedValue: definition.namedValue ?? false))
             } catch {
                 throw fail("regex: \(error)")
             }

@@ -21,6 +21,8 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
         case keyward
         /// GitHub and npm tokens: CRC-32 of the random part after the anchor, in the last six base62 characters.
         case crc32Base62Tail = "crc32-base62-tail"
+        /// Bech32 strings (BIP 173), such as age identities: the last six characters check the rest.
+        case bech32
     }
 
     public enum Boundary: String, Codable, Sendable {
@@ -39,7 +41,14 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
 
     public var id: String
     public var description: String?
+    /// Who issued the credential, and so who can revoke it (`github`, `azure`, `openai`).
     public var provider: String?
+    /// What kind of credential the provider calls it (`personal-access-token`, `client-secret`):
+    /// together with the provider, what governance needs to know where to revoke it.
+    public var credential: String?
+    /// Regular expressions on the path: when set, the rule only reports in files whose path matches
+    /// one (a password literal means something in `main.tf`, not in any file).
+    public var paths: [String]?
     /// Required, except on an entry that only disables a bundled rule.
     public var kind: Kind?
     /// `token`: one or more patterns in the token pattern language (see ``PatternParser``).
@@ -50,8 +59,13 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
     /// `assignment` and `regex`: literals the prefilter looks for (case-insensitive).
     public var keywords: [String]?
     /// `regex`: the expression; `secret_group` selects the capture holding the secret (0 = whole match).
+    /// When that capture took no part in a match, the first later one that did holds it, so one
+    /// expression can have alternatives (`keyword = value` or a prefixed token on its own).
     public var regex: String?
     public var secretGroup: Int?
+    /// `regex`: every keyword is part of a name assigned the secret (`ADAFRUIT_KEY = …`), so the
+    /// expression runs only where an assignment follows the keyword's name.
+    public var namedValue: Bool?
     /// `nearby`: the rule whose findings this one looks around, and how many bytes either side.
     public var near: String?
     public var window: Int?
@@ -70,6 +84,8 @@ public struct RuleDefinition: Codable, Sendable, Equatable {
     /// Exact secrets never reported by this rule (published, public or well-known values).
     public var allowSecrets: [String]?
     public var assignment: AssignmentOptions?
+    /// The path the examples are scanned under (rules with `paths`: `main.tf`, `NuGet.Config`).
+    public var examplePath: String?
     public var trueExamples: [String]?
     public var falseExamples: [String]?
     /// In a user rules file: removes a bundled rule of the same id.

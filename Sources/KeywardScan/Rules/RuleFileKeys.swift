@@ -6,9 +6,9 @@ enum RuleFileKeys {
     static let top: Set<String> = ["version", "extends_default", "allowlist", "rules"]
     static let allowlist: Set<String> = ["paths", "file_names", "rules", "fingerprints", "regexes", "stopwords"]
     static let rule: Set<String> = [
-        "id", "description", "provider", "kind", "patterns", "anchor", "keywords", "regex", "secret_group", "near",
+        "id", "description", "provider", "credential", "paths", "kind", "patterns", "anchor", "keywords", "regex", "secret_group", "named_value", "near",
         "window", "boundary", "checksum", "checksum_required", "min_entropy", "confidence", "severity", "inventory",
-        "generic", "reject", "allow_secrets", "assignment", "true_examples", "false_examples", "disabled",
+        "generic", "reject", "allow_secrets", "assignment", "example_path", "true_examples", "false_examples", "disabled",
     ]
     static let assignment: Set<String> = [
         "secret_words", "last_words", "key_qualifiers", "deny_last_words", "deny_qualifiers", "deny_words",

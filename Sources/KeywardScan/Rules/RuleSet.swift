@@ -63,7 +63,7 @@ public struct RuleSet: Sendable {
         self.rules = compiled
         self.companions = companions
         self.allowlist = try Allowlist(allowlist)
-        self.prefilter = Prefilter(literals)
+        self.prefilter = try Prefilter(literals)
     }
 
     public func rule(id: String) -> CompiledRule? { rules.first { $0.id == id } }

@@ -51,8 +51,8 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .long, help: "Use only the rules given with --rules.")
     var noDefaultRules = false
 
-    @Option(name: .long, help: "Report findings of at least this confidence: low, medium or high.")
-    var minConfidence: ConfidenceOption = .low
+    @Option(name: .long, help: "Report findings of at least this confidence: low, medium or high (default: low, without tokens whose checksum fails; 'low' given by name shows those too).")
+    var minConfidence: ConfidenceOption?
 
     @Option(name: .long, help: "Inventory: the keyward SQLite database (otherwise KEYWARD_ADDR and KEYWARD_TOKEN when set).")
     var db: String?
@@ -124,7 +124,11 @@ struct Scan: AsyncParsableCommand {
             return 2
         }
         let ruleSet = try RuleSet.load(userFiles: rules, bundled: !noDefaultRules)
-        let scanner = SecretScanner(ruleSet: ruleSet, options: ScanOptions(workers: jobs, minimumConfidence: minConfidence.confidence, followSymlinks: followSymlinks))
+        let scanner = SecretScanner(ruleSet: ruleSet, options: ScanOptions(
+            workers: jobs, minimumConfidence: minConfidence?.confidence ?? .low,
+            // asking for low confidence by name also shows tokens whose checksum fails, marked so
+            reportsFailedChecksums: minConfidence == .low, followSymlinks: followSymlinks
+        ))
         let progress = ScanProgress()
         let display = noProgress ? nil : ScanProgressDisplay.startIfTerminal(progress)
         let result: ScanResult
