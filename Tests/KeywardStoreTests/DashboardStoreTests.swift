@@ -88,7 +88,7 @@ struct DashboardStoreTests {
             let events = try await fixture.store.dashboardAuditEvents(action: "dashboard.signed_out", subjectID: nil, before: nil, limit: 10)
             #expect(events.count == 1)
             #expect(try await fixture.store.dashboardFindings(rules: ["nothing"], limit: 5).isEmpty)
-            #expect(try await fixture.store.dashboardLeakedKeys(now: now, limit: 5).count == 0)
+            #expect(try await fixture.store.dashboardLeaks(since: now.adding(seconds: -30 * 86_400), limit: 5).count == 0)
             #expect(try await fixture.store.verifyAuditChain().problem == nil)
         }
     }

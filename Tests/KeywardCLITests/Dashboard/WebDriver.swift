@@ -127,6 +127,12 @@ struct WebDriver: Sendable {
         return data
     }
 
+    /// Runs `script` (a function body; `arguments[0]`… are `args`) in the page and returns its
+    /// value. WebDriver runs it outside the page's Content-Security-Policy, which forbids scripts.
+    func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        try await command(.POST, "execute/sync", ["script": script, "args": args])["value"]
+    }
+
     /// Resizes the window (for a full-length capture of a long page).
     func resize(width: Int, height: Int) async throws {
         _ = try await command(.POST, "window/rect", ["width": width, "height": height])
