@@ -106,7 +106,7 @@ struct CLIMessagesTests {
     func portInUse() throws {
         let directory = try temporaryDirectory()
         let database = directory.appendingPathComponent("keyward.db").path
-        let (fd, port) = try Self.listeningSocket()
+        let (fd, port) = try LoopbackSocket.bound(listening: true)
         defer { close(fd) }
         let result = try keyward(["serve", "--db", database, "--port", String(port)])
         #expect(result.status == 2)
@@ -164,19 +164,5 @@ struct CLIMessagesTests {
         #expect(terminal.contains("keyward key:"))
         #expect(terminal.contains("VALID"))
         #expect(!terminal.contains(admin), "the typed key was echoed")
-    }
-
-    /// A TCP socket listening on 127.0.0.1 on a port the system chose.
-    static func listeningSocket() throws -> (Int32, Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0, listen(fd, 8) == 0 else { close(fd); throw ServerProcessError.didNotStart("cannot listen") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

@@ -48,7 +48,7 @@ struct SVGChart {
     }
 
     /// Vertical bars over labelled bins (a histogram or a timeline of weeks).
-    static func columns(_ bars: [Bar], title: String, width: Int = 460, height: Int = 180) -> String {
+    static func columns(_ bars: [Bar], title: String, width: Int = 420, height: Int = 180) -> String {
         stacked(bars.map { Column(label: $0.label, values: [$0.value]) }, series: [Series(name: title, style: bars.first?.style ?? "bar-default")],
                 title: title, width: width, height: height, legend: false, links: bars.map(\.link))
     }

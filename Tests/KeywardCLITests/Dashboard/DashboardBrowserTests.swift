@@ -123,11 +123,11 @@ struct DashboardBrowserTests {
         let base = server.address
         // Sign in.
         try await browser.navigate(base + "/")
-        #expect(try await browser.currentURL().hasSuffix("/ui/signin"))
+        #expect(try await browser.waitForURL { $0.hasSuffix("/ui/signin") })
         try await shoot(browser, "01-sign-in")
         try await browser.type(admin, into: try await browser.find("#key"))
         try await browser.click(try await browser.find("form[action='/ui/signin'] button[type=submit]"))
-        #expect(try await browser.currentURL() == base + "/ui/")
+        #expect(try await browser.waitForURL { $0 == base + "/ui/" })
         #expect(try await browser.title() == "Overview · keyward")
         let overview = try await browser.source()
         #expect(overview.contains("Needs attention today"))
@@ -140,7 +140,7 @@ struct DashboardBrowserTests {
         try await browser.type("team-payments", into: try await browser.find("#owner"))
         try await browser.select("#status", value: "active")
         try await browser.click(try await browser.find("form.filters button[type=submit]"))
-        #expect(try await browser.currentURL().contains("owner=team-payments"))
+        #expect(try await browser.waitForURL { $0.contains("owner=team-payments") })
         #expect(try await browser.text(try await browser.find("#result-count")) == String(fixture.paymentsKeys))
         let rows = try await browser.findAll("#inventory-table tbody tr")
         #expect(rows.count == fixture.paymentsKeys)
@@ -157,15 +157,15 @@ struct DashboardBrowserTests {
         let id = fixture.target.object.id
         try await browser.navigate(base + "/ui/inventory?" + "q=" + id)
         try await browser.click(try await browser.find("#inventory-table tbody tr th a"))
-        #expect(try await browser.currentURL() == base + "/ui/keys/\(id)")
+        #expect(try await browser.waitForURL { $0 == base + "/ui/keys/\(id)" })
         try await shoot(browser, "05-key", fullHeight: 1500)
         try await browser.click(try await browser.find("a.button-revoke"))
-        #expect(try await browser.currentURL() == base + "/ui/keys/\(id)/confirm/revoke")
+        #expect(try await browser.waitForURL { $0 == base + "/ui/keys/\(id)/confirm/revoke" })
         try await browser.type("found in a support ticket", into: try await browser.find("#reason"))
         try await shoot(browser, "06-revoke-confirm")
         try await browser.click(try await browser.find("#confirm-action"))
-        #expect(try await browser.currentURL() == base + "/ui/keys/\(id)?done=revoke")
-        #expect(try await browser.source().contains("The key was revoked."))
+        #expect(try await browser.waitForURL { $0 == base + "/ui/keys/\(id)?done=revoke" })
+        #expect(try await browser.waitForSource { $0.contains("The key was revoked.") })
         try await shoot(browser, "07-key-revoked")
         #expect(try await api.verify(key: fixture.target.key).code == .revoked)
 
@@ -194,13 +194,13 @@ struct DashboardBrowserTests {
         try await shoot(browser, "08-findings")
         try await browser.type("rotating next sprint", into: try await browser.find("table.findings input[name=note]"))
         try await browser.click(try await browser.find("table.findings form button[type=submit]"))
-        #expect(try await browser.source().contains("The finding was acknowledged."))
+        #expect(try await browser.waitForSource { $0.contains("The finding was acknowledged.") })
         try await browser.navigate(base + "/ui/reviews")
         try await browser.click(try await browser.find("table tbody th a"))
         try await browser.click(try await browser.find("input[name=decision][value=keep]"))
         try await browser.type("still serves checkout", into: try await browser.find("input[name=justification]"))
         try await browser.click(try await browser.find("form[action$='/attest'] button[type=submit]"))
-        #expect(try await browser.source().contains("Your answer was recorded."))
+        #expect(try await browser.waitForSource { $0.contains("Your answer was recorded.") })
         try await shoot(browser, "09-review")
 
         // The other pages.
@@ -224,8 +224,17 @@ struct DashboardBrowserTests {
             try await browser.resize(width: width, height: 900)
             for (path, name) in pages {
                 try await browser.navigate(base + path)
-                let overflow = try await browser.execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;") as? Int ?? -1
-                #expect(overflow == 0, "\(path) at \(width) px is \(overflow) px wider than the window")
+                // The overflow, and the innermost elements sticking out (outside scrolling tables).
+                let measured = try await browser.execute("""
+                    var width = document.documentElement.clientWidth, culprits = [];
+                    document.querySelectorAll('body *').forEach(function (e) {
+                      if (e.closest('.table-wrap') || e.getBoundingClientRect().right <= width + 1) return;
+                      for (var i = 0; i < e.children.length; i++) if (e.children[i].getBoundingClientRect().right > width + 1) return;
+                      culprits.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + e.textContent.trim().slice(0, 40) + '"');
+                    });
+                    return [String(document.documentElement.scrollWidth - width), culprits.slice(0, 3).join('; ')];
+                    """) as? [String] ?? ["-1", ""]
+                #expect(measured.first == "0", "\(path) at \(width) px is \(measured[0]) px wider than the window: \(measured.last ?? "")")
                 try await shoot(browser, "w\(width)-\(name)", resize: false)
             }
             try await browser.navigate(base + "/ui/")
@@ -258,10 +267,10 @@ struct DashboardBrowserTests {
         try await browser.click(try await browser.find("form[action='/ui/signin'] button[type=submit]"))
         try await browser.navigate(base + "/ui/keys/\(other.object.id)")
         #expect(try await browser.findAll("ul.actions a").isEmpty)
-        #expect(try await browser.source().contains("read-only"))
+        #expect(try await browser.waitForSource { $0.contains("read-only") })
         try await shoot(browser, "14-key-read-only")
         try await browser.navigate(base + "/ui/keys/\(other.object.id)/confirm/revoke")
-        #expect(try await browser.source().contains("Read-only credential"))
+        #expect(try await browser.waitForSource { $0.contains("Read-only credential") })
         try await shoot(browser, "15-read-only-refused")
         #expect(try await api.verify(key: other.key).code == .valid)
 
@@ -269,7 +278,7 @@ struct DashboardBrowserTests {
         let readerID = try #require(try await api.verify(key: fixture.reader).keyID)
         _ = try await api.revoke(id: readerID, reason: "auditor left")
         try await browser.navigate(base + "/ui/inventory")
-        #expect(try await browser.currentURL().hasSuffix("/ui/signin?ended=revoked"))
+        #expect(try await browser.waitForURL { $0.hasSuffix("/ui/signin?ended=revoked") })
         #expect(try await browser.text(try await browser.find("#session-ended")).contains("was revoked"))
         try await shoot(browser, "16-session-ended")
     }
