@@ -28,7 +28,7 @@ extension Dashboard {
         for (group, title, empty) in panels {
             let ids = rules.rules(group)
             let items = try await node.store.dashboardFindings(rules: ids, limit: Self.attentionListLength, onePerSubject: true)
-            let count = try await node.store.dashboardOpenSubjectCount(rules: ids)
+            let count = try await findingCounts.openSubjects(rules: ids, from: node.store)
             attention.append(attentionCard(title, count: count, empty: empty, items: items.map(attentionItem),
                                            more: "/ui/findings?attention=\(group.rawValue)"))
         }
