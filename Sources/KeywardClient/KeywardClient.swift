@@ -31,8 +31,19 @@ public struct KeywardClient: Sendable {
 
     /// Reads `KEYWARD_ADDR` and `KEYWARD_TOKEN`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KeywardClient {
-        try KeywardClient(baseURL: environment["KEYWARD_ADDR"] ?? defaultAddress, token: environment["KEYWARD_TOKEN"])
+        try KeywardClient(baseURL: environment["KEYWARD_ADDR"] ?? defaultAddress, token: environment["KEYWARD_TOKEN"], httpClient: commandLineHTTPClient)
     }
+
+    /// The HTTP client of commands a person runs: a refused or failed connection is the
+    /// answer at once ("connection refused"), where the shared client would retry with backoff
+    /// until the request's deadline and answer the same thing 30 seconds later. It lives as
+    /// long as the process.
+    static let commandLineHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     // MARK: keys
 
@@ -140,7 +151,7 @@ public struct KeywardClient: Sendable {
         do {
             response = try await httpClient.execute(request, timeout: timeout)
         } catch {
-            throw ClientError.unreachable("cannot reach keyward at \(baseURL): \(error)")
+            throw ClientError.unreachable("cannot reach keyward at \(baseURL): \(ConnectionFailure.reason(error))")
         }
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         let data = Data(bytes.readableBytesView)

@@ -1,9 +1,9 @@
 /// "Did you mean …?" for a misspelt name: the closest known name within a few edits.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `name` by edit distance (case-insensitive), when it is near
     /// enough to be a typo: two edits (a swapped pair of letters), or a third of a long name's
     /// length, and never more than three.
-    static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         let target = Array(name.lowercased())
         let limit = min(3, max(2, target.count / 3))
         var best: (name: String, distance: Int)?

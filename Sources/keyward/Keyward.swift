@@ -11,7 +11,7 @@ struct Keyward: AsyncParsableCommand {
         discussion: """
             Server:  keyward serve [--db ./keyward.db | --database-url postgres://…] [--port 8080] [--config keyward.yaml]
             Settings: flags, KEYWARD_… variables or the --config file (docs/configuration.md); `keyward config show`.
-            Client commands talk to a running server: KEYWARD_ADDR (default http://127.0.0.1:8080)
+            Client commands talk to a running server: KEYWARD_ADDR (default http://127.0.0.1:8080) \
             and KEYWARD_TOKEN (an admin key from `keyward init` or the first `keyward serve`).
             """,
         version: BuildInfo.version,
@@ -21,4 +21,28 @@ struct Keyward: AsyncParsableCommand {
             ReviewsCommand.self, ReportCommand.self, WebhooksCommand.self,
         ]
     )
+
+    /// argument-parser's entry point with two changes that make mistakes actionable: an unknown
+    /// command is named with the nearest known one (`keyward key list` → did you mean keys?),
+    /// and a bad value refused while a command runs shows that command's usage, not the root's.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = CommandTree.unknownCommand(in: arguments, root: Keyward.self) {
+            CommandTree.fail(unknown.message, command: unknown.parent)
+        }
+        do {
+            var command = try await asyncParseAsRoot(arguments)
+            do {
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch let error as ValidationError {
+                CommandTree.fail(error.message, command: type(of: command))
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -71,7 +71,7 @@ struct CLITests {
         #expect(try keyward(["verify", newKey], environment: env).status == 1)
 
         for index in 0..<3 { _ = try keyward(["keys", "create", "--name", "c\(index)", "--owner", "contractor", "--json"], environment: env) }
-        let offboard = try keyward(["keys", "revoke", "--owner", "contractor", "--json"], environment: env)
+        let offboard = try keyward(["keys", "revoke", "--owner", "contractor", "--reason", "contract ended", "--json"], environment: env)
         #expect(offboard.object["revoked"] as? Int == 3)
         let remaining = try keyward(["keys", "list", "--owner", "contractor", "--status", "active", "--json"], environment: env)
         #expect((remaining.object["keys"] as? [Any])?.isEmpty == true)
@@ -134,7 +134,7 @@ struct CLITests {
         let env = ["KEYWARD_ADDR": server.address, "KEYWARD_TOKEN": admin]
         let other = try KeyFormat(prefix: "acme").generate(environment: "prod").reveal()
         for key in [admin, other] {
-            for arguments in [["keys", "show", key], ["keys", "revoke", key], ["keys", "disable", key], ["keys", "usage", key],
+            for arguments in [["keys", "show", key], ["keys", "revoke", key, "--reason", "test"], ["keys", "disable", key], ["keys", "usage", key],
                               ["webhooks", "show", key], ["findings", "show", key], ["owners", "show", key], ["reviews", "show", key]] {
                 let result = try keyward(arguments, environment: env)
                 #expect(result.status == 2, "\(arguments.prefix(2)): \(result.stderr)")

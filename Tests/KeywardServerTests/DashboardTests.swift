@@ -164,7 +164,7 @@ struct DashboardTests {
                 #expect(changed.status == .ok)
                 let after = try await agent.get("/ui/")
                 #expect(after.status == .seeOther, "\(action)")
-                #expect(after.headers[.location] == "/ui/signin")
+                #expect(after.headers[.location] == "/ui/signin?ended=\(action == "revoke" ? "revoked" : "disabled")")
                 let events = try await fixture.node.store.auditEvents(subjectID: id, limit: 10)
                 #expect(events.contains { $0.action == "dashboard.signed_out" && $0.details["reason"] == .string("credential \(action == "revoke" ? "REVOKED" : "DISABLED")") })
             }

@@ -66,6 +66,12 @@ struct DashboardStoreTests {
             old.age = .from90to365
             #expect(try await fixture.store.dashboardInventory(old, now: now).total == 8)
 
+            // Most urgent first: expiring soonest, then never expiring (oldest first), revoked last.
+            var urgent = DashboardInventoryQuery()
+            urgent.sort = .urgency
+            #expect(try await fixture.store.dashboardInventory(urgent, now: now).rows.map(\.name)
+                    == ["Svc-3", "Svc-6", "Svc-9", "Svc-4", "Svc-5", "Svc-7", "Svc-8", "Svc-10", "Svc-11", "Svc-1", "Svc-2", "Svc-0"])
+
             var withFindings = DashboardInventoryQuery()
             withFindings.findings = .with
             #expect(try await fixture.store.dashboardInventory(withFindings, now: now).total == 0)
@@ -88,7 +94,7 @@ struct DashboardStoreTests {
             let events = try await fixture.store.dashboardAuditEvents(action: "dashboard.signed_out", subjectID: nil, before: nil, limit: 10)
             #expect(events.count == 1)
             #expect(try await fixture.store.dashboardFindings(rules: ["nothing"], limit: 5).isEmpty)
-            #expect(try await fixture.store.dashboardLeakedKeys(now: now, limit: 5).count == 0)
+            #expect(try await fixture.store.dashboardLeaks(since: now.adding(seconds: -30 * 86_400), limit: 5).count == 0)
             #expect(try await fixture.store.verifyAuditChain().problem == nil)
         }
     }

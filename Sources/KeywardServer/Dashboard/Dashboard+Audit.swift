@@ -19,7 +19,8 @@ extension Dashboard {
             return number
         }
         let events = try await node.store.dashboardAuditEvents(action: action, subjectID: subject, before: before, limit: Self.auditPageSize)
-        var values: [String: Any] = ["events": events.map(eventRow), "hasEvents": !events.isEmpty, "action": action ?? "", "subject": subject ?? ""]
+        let actors = try await actorKeys(events)
+        var values: [String: Any] = ["events": events.map { eventRow($0, actors: actors) }, "hasEvents": !events.isEmpty, "action": action ?? "", "subject": subject ?? ""]
         if events.count == Self.auditPageSize, let last = events.last {
             values["next"] = "/ui/audit?" + URLText.query([("action", action), ("subject", subject), ("before", String(last.sequence))])
         }

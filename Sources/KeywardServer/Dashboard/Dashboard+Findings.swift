@@ -3,8 +3,10 @@ import KeywardCore
 import KeywardStore
 
 extension Dashboard {
+    static let findingsPageSize = 50
+
     /// Findings, filtered by state, severity, framework, subject, or one of the overview's
-    /// "needs attention" groups; 100 per page with the store's cursor.
+    /// "needs attention" groups; 50 per page with the store's cursor.
     func findings(_ request: Request, user: DashboardUser) async throws -> Response {
         let parameters = request.uri.queryParameters
         func value(_ name: String) throws -> String? {
@@ -29,20 +31,15 @@ extension Dashboard {
         filter.subjectID = try value("subject")
         filter.owner = try value("owner")
         filter.cursor = try value("cursor")
-        filter.limit = 100
+        filter.limit = Self.findingsPageSize
         var findings: [Finding]
         var nextCursor: String?
         let attention = try value("attention")
         if let attention {
-            let rules = AttentionRules(node.governance.policy.policy)
-            let ids: [String]
-            switch attention {
-            case "unowned": ids = rules.unowned
-            case "rotation": ids = rules.overdueRotation
-            case "review": ids = rules.overdueReview
-            default: throw DashboardError.badRequest("attention must be unowned, rotation or review")
+            guard let group = AttentionRules.Group(rawValue: attention) else {
+                throw DashboardError.badRequest("attention must be one of \(AttentionRules.Group.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            findings = try await node.store.dashboardFindings(rules: ids, limit: 500)
+            findings = try await node.store.dashboardFindings(rules: AttentionRules(node.governance.policy.policy).rules(group), limit: 500)
         } else {
             let page = try await node.governance.findings(filter)
             findings = page.findings

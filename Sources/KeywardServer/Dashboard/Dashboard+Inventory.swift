@@ -3,6 +3,9 @@ import KeywardCore
 import KeywardStore
 
 extension Dashboard {
+    /// The inventory opens with what needs someone first (``DashboardInventoryQuery/Sort/urgency``).
+    static let defaultInventorySort = DashboardInventoryQuery.Sort.urgency
+
     /// Reads the inventory's filters from the query string; a value outside the fixed lists is
     /// a 400 page naming the allowed ones.
     static func inventoryQuery(_ request: Request) throws -> DashboardInventoryQuery {
@@ -29,7 +32,7 @@ extension Dashboard {
         query.status = try choice("status", InventoryStatus.self)
         query.age = try choice("age", DashboardInventoryQuery.Age.self)
         query.findings = try choice("findings", DashboardInventoryQuery.FindingPresence.self)
-        query.sort = try choice("sort", DashboardInventoryQuery.Sort.self) ?? .added
+        query.sort = try choice("sort", DashboardInventoryQuery.Sort.self) ?? Self.defaultInventorySort
         query.descending = try text("dir") == "desc"
         if let page = try text("page") {
             guard let number = Int(page), number >= 1, number <= 1_000_000 else { throw DashboardError.badRequest("page must be a number from 1") }
@@ -45,7 +48,7 @@ extension Dashboard {
         let items: [(String, String?)] = [
             ("q", query.search), ("owner", query.owner), ("provider", query.provider?.rawValue), ("environment", query.environment),
             ("status", query.status?.rawValue), ("age", query.age?.rawValue), ("findings", query.findings?.rawValue),
-            ("sort", sortValue == .added ? nil : sortValue.rawValue), ("dir", (descending ?? query.descending) ? "desc" : nil),
+            ("sort", sortValue == defaultInventorySort ? nil : sortValue.rawValue), ("dir", (descending ?? query.descending) ? "desc" : nil),
             ("page", (page ?? 1) > 1 ? String(page ?? 1) : nil),
         ]
         let text = URLText.query(items)
@@ -72,7 +75,7 @@ extension Dashboard {
             var values: [String: Any] = [
                 "name": row.name, "owner": row.owner ?? "—", "provider": row.provider, "environment": row.environments.joined(separator: ", "),
                 "status": row.status, "age": DashboardFormat.age(row.createdAt, now: now), "created": DashboardFormat.day(row.createdAt),
-                "expires": DashboardFormat.day(row.expiresAt), "lastUsed": DashboardFormat.age(row.lastUsedAt, now: now),
+                "expires": DashboardFormat.day(row.expiresAt), "lastUsed": DashboardFormat.ago(row.lastUsedAt, now: now),
                 "findings": row.activeFindings, "hasFindings": row.activeFindings > 0, "id": row.id, "externalID": row.externalID ?? "",
             ]
             values["href"] = row.kind == .key ? "/ui/keys/\(row.id)" : "/ui/findings?" + URLText.query([("subject", row.id)])
@@ -91,6 +94,9 @@ extension Dashboard {
             "headers": headers, "rows": rows, "hasRows": !rows.isEmpty, "total": result.total, "page": query.page, "pages": pages,
             "csv": Self.link(query, path: "/ui/inventory.csv"),
             "sortName": query.sort.rawValue, "dir": query.descending ? "desc" : "",
+            "orders": [(DashboardInventoryQuery.Sort.urgency, "most urgent first"), (.added, "order added")].map { sort, label -> [String: Any] in
+                ["label": label, "href": Self.link(query, sort: sort, descending: false), "current": query.sort == sort && !query.descending]
+            },
         ]
         if query.page > 1 { context["previous"] = Self.link(query, page: query.page - 1) }
         if query.page < pages { context["next"] = Self.link(query, page: query.page + 1) }

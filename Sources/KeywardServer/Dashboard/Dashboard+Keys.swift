@@ -53,6 +53,7 @@ extension Dashboard {
         filter.limit = 100
         let findings = try await node.governance.findings(filter).findings
         let events = try await node.store.auditEvents(subjectID: id.description, limit: 50)
+        let actors = try await actorKeys(events)
         let actions: [[String: Any]] = user.canWrite
             ? KeyAction.allCases.filter { $0.applies(to: record, status: status) }.map { ["href": "/ui/keys/\(id)/confirm/\($0.rawValue)", "label": $0.verb + "…", "action": $0.rawValue] }
             : []
@@ -60,11 +61,12 @@ extension Dashboard {
             "id": id.description, "name": record.name, "owner": record.owner, "display": record.redacted, "environment": record.environment,
             "scopes": record.scopes.isEmpty ? "—" : record.scopes.joined(separator: ", "), "status": status.rawValue,
             "created": DashboardFormat.time(record.createdAt), "age": DashboardFormat.age(record.createdAt, now: now),
-            "expires": DashboardFormat.time(record.expiresAt), "lastUsed": DashboardFormat.time(object.lastUsedAt),
+            "expires": DashboardFormat.time(record.expiresAt),
+            "lastUsed": object.lastUsedAt.map { DashboardFormat.time($0) + " (" + DashboardFormat.ago($0, now: now) + ")" } ?? "never",
             "uses": object.useCount,
             "actions": actions, "hasActions": !actions.isEmpty, "readOnly": !user.canWrite, "canWrite": user.canWrite, "csrf": user.csrfToken,
             "findings": findings.map(findingRow), "hasFindings": !findings.isEmpty,
-            "events": events.map(eventRow), "hasEvents": !events.isEmpty,
+            "events": events.map { eventRow($0, actors: actors) }, "hasEvents": !events.isEmpty,
             "auditLink": "/ui/audit?" + URLText.query([("subject", id.description)]),
         ]
         // Absent rather than empty: Mustache treats an empty string as true.
@@ -159,9 +161,25 @@ extension Dashboard {
         return subject.externalID ?? subject.identity ?? subject.id
     }
 
-    func eventRow(_ event: AuditEvent) -> [String: Any] {
-        ["seq": event.sequence, "when": DashboardFormat.time(event.occurredAt), "actor": event.actor, "action": event.action,
-         "subject": event.subjectID, "subjectKind": event.subjectKind, "details": event.details.isEmpty ? "—" : JSONValue.object(event.details).canonicalJSON,
-         "hash": String(event.hash.prefix(12))]
+    /// The keys named as actors of `events`, by id, to show who acted by name and owner.
+    func actorKeys(_ events: [AuditEvent]) async throws -> [String: KeyRecord] {
+        let ids = Set(events.compactMap { KeyID($0.actor) })
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(try await node.store.keys(ids: Array(ids)).map { ($0.id.description, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// An audit event for the events table; an actor that is a key is shown by name and owner.
+    func eventRow(_ event: AuditEvent, actors: [String: KeyRecord]) -> [String: Any] {
+        var row: [String: Any] = [
+            "seq": event.sequence, "when": DashboardFormat.time(event.occurredAt), "actor": event.actor, "action": event.action,
+            "subject": event.subjectID, "subjectKind": event.subjectKind,
+            "details": event.details.isEmpty ? "—" : JSONValue.object(event.details).canonicalJSON, "hash": String(event.hash.prefix(12)),
+        ]
+        if let key = actors[event.actor] {
+            row["actorName"] = key.name
+            row["actorOwner"] = key.owner
+            row["actorHref"] = "/ui/keys/\(key.id)"
+        }
+        return row
     }
 }

@@ -13,6 +13,10 @@ extension Dashboard {
         var values: [String: Any] = ["signinToken": token]
         if let error { values["error"] = error }
         if request.uri.queryParameters["signed_out"] != nil { values["notice"] = "You have signed out." }
+        // Only the fixed messages: the parameter picks one, it is never echoed.
+        if let ended = request.uri.queryParameters["ended"].flatMap({ DashboardSessions.Ending(rawValue: String($0)) }) {
+            values["ended"] = ended.message
+        }
         return renderer.page("signin", title: "Sign in", section: "", user: nil, context: values, status: status, extraHeaders: headers)
     }
 

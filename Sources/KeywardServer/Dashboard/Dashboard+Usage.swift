@@ -49,7 +49,8 @@ extension Dashboard {
     }
 
     func callerRow(_ caller: CallerObject) -> [String: Any] {
-        ["address": caller.address ?? caller.network ?? caller.id, "name": caller.name, "count": caller.count, "valid": caller.validCount,
+        ["address": caller.address ?? caller.network ?? caller.id, "name": caller.name, "environment": caller.environment ?? "—",
+         "count": caller.count, "valid": caller.validCount,
          "lastSeen": DashboardFormat.time(caller.lastSeen)]
     }
 }

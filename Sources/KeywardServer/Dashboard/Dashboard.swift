@@ -25,8 +25,11 @@ struct Dashboard: Sendable {
     /// Wraps a page: without a live session the browser is sent to sign in.
     func page(_ handler: @escaping PageHandler) -> @Sendable (Request, KeywardRequestContext) async throws -> Response {
         { request, context in
-            guard let user = try await sessions.user(request, context: context) else { return signInRedirect(request) }
-            return try await handler(request, context, user)
+            switch try await sessions.lookUp(request, context: context) {
+            case .user(let user): return try await handler(request, context, user)
+            case .none: return DashboardRenderer.redirect("/ui/signin")
+            case .ended(let ending): return DashboardRenderer.redirect("/ui/signin?ended=\(ending.rawValue)")
+            }
         }
     }
 
@@ -35,18 +38,17 @@ struct Dashboard: Sendable {
     /// here even though the page never offered the button.
     func action(needsWrite: Bool = true, _ handler: @escaping ActionHandler) -> @Sendable (Request, KeywardRequestContext) async throws -> Response {
         { request, context in
-            guard let user = try await sessions.user(request, context: context) else {
-                throw DashboardError(status: .unauthorized, title: "Signed out", message: "Your session has ended. Sign in again.")
+            let user: DashboardUser
+            switch try await sessions.lookUp(request, context: context) {
+            case .user(let found): user = found
+            case .none: throw DashboardError(status: .unauthorized, title: "Signed out", message: "Your session has ended. Sign in again.")
+            case .ended(let ending): throw DashboardError(status: .unauthorized, title: "Signed out", message: ending.message)
             }
             let form = try await DashboardForm.read(request)
             try DashboardSessions.checkCSRF(form, user: user)
             if needsWrite, !user.canWrite { throw DashboardError.readOnly }
             return try await handler(request, context, user, form)
         }
-    }
-
-    private func signInRedirect(_ request: Request) -> Response {
-        DashboardRenderer.redirect("/ui/signin")
     }
 
     /// The error page for an error thrown below (see ``DashboardErrorMiddleware``).

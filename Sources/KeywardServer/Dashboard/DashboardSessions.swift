@@ -49,15 +49,65 @@ struct DashboardSessions: Sendable {
         return (token, session)
     }
 
+    /// Why a session was ended on a request: told on the sign-in page it lands on, so a person
+    /// whose key was revoked does not think they were signed out by a fault.
+    enum Ending: String, CaseIterable {
+        case revoked, disabled, expired, lostRead = "scope", notFound = "missing"
+
+        init(_ code: VerificationCode) {
+            switch code {
+            case .revoked: self = .revoked
+            case .disabled: self = .disabled
+            case .expired: self = .expired
+            default: self = .notFound
+            }
+        }
+
+        /// Logged in the `dashboard.signed_out` event.
+        var reason: String {
+            switch self {
+            case .revoked: return "credential REVOKED"
+            case .disabled: return "credential DISABLED"
+            case .expired: return "credential EXPIRED"
+            case .lostRead: return "credential lost keyward:read"
+            case .notFound: return "credential not found"
+            }
+        }
+
+        /// Shown on the sign-in page.
+        var message: String {
+            switch self {
+            case .revoked: return "Your session ended because the key you signed in with was revoked. Sign in with another key."
+            case .disabled: return "Your session ended because the key you signed in with was disabled."
+            case .expired: return "Your session ended because the key you signed in with expired."
+            case .lostRead: return "Your session ended because the key you signed in with no longer has keyward:read."
+            case .notFound: return "Your session ended because the key you signed in with no longer verifies."
+            }
+        }
+    }
+
     /// The signed-in user of a request, or nil when there is no live session or its credential
     /// no longer verifies (the session is then deleted).
     func user(_ request: Request, context: KeywardRequestContext) async throws -> DashboardUser? {
-        guard let token = Self.cookie(Self.cookieName, in: request), Self.isWellFormed(token) else { return nil }
+        if case .user(let user) = try await lookUp(request, context: context) { return user }
+        return nil
+    }
+
+    enum Lookup {
+        case user(DashboardUser)
+        /// No session cookie, or no live session for it.
+        case none
+        /// The session existed and was ended now because its credential no longer verifies.
+        case ended(Ending)
+    }
+
+    func lookUp(_ request: Request, context: KeywardRequestContext) async throws -> Lookup {
+        guard let token = Self.cookie(Self.cookieName, in: request), Self.isWellFormed(token) else { return .none }
         let now = node.clock.now()
-        guard let session = try await node.store.dashboardSession(tokenHash: Self.hash(token), now: now) else { return nil }
+        guard let session = try await node.store.dashboardSession(tokenHash: Self.hash(token), now: now) else { return .none }
         guard let entry = node.verifier.index.lookup(session.keyHash), entry.id == session.keyID else {
-            try await end(session, reason: "credential not found", at: now)
-            return nil
+            try await end(session, reason: Ending.notFound.reason, at: now)
+            return .ended(.notFound)
         }
         let code: VerificationCode
         switch node.authenticator.check(key: entry, peer: context.peerIP, scope: .read) {
@@ -65,8 +115,8 @@ struct DashboardSessions: Sendable {
             // While the change feed is down the index may miss a revocation: confirm in the store.
             code = try await node.authenticator.confirmation.confirm(checked).code
         case .forbidden:
-            try await end(session, reason: "credential lost keyward:read", at: now)
-            return nil
+            try await end(session, reason: Ending.lostRead.reason, at: now)
+            return .ended(.lostRead)
         case .invalid(.ipNotAllowed):
             // Refused, not ended: the session is still good from where the key is allowed.
             throw DashboardError.notFromHere
@@ -78,11 +128,12 @@ struct DashboardSessions: Sendable {
             code = .malformed
         }
         guard code == .valid else {
+            let ending = Ending(code)
             try await end(session, reason: "credential \(code.rawValue)", at: now)
-            return nil
+            return .ended(ending)
         }
         let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.clientAddress)
-        return DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write))
+        return .user(DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write)))
     }
 
     func end(_ session: DashboardSession, reason: String, at now: Timestamp) async throws {

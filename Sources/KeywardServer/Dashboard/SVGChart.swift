@@ -39,7 +39,7 @@ struct SVGChart {
         for (index, bar) in bars.enumerated() {
             let y = 4 + index * rowHeight
             let length = bar.value == 0 ? 0 : max(2, Int(room * Double(bar.value) / Double(maximum)))
-            var row = text(x: labelWidth - 6, y: y + 15, truncated(bar.label, 22), className: "chart-label", anchor: "end")
+            var row = text(x: labelWidth - 6, y: y + 15, truncated(bar.label, 20), className: "chart-label", anchor: "end")
             row += #"<rect x="\#(labelWidth)" y="\#(y + 3)" width="\#(length)" height="\#(rowHeight - 8)" class="bar \#(bar.style ?? "bar-default")"/>"#
             row += text(x: labelWidth + length + 6, y: y + 15, String(bar.value), className: "chart-value")
             svg += wrap(row, link: bar.link, label: "\(bar.label): \(bar.value)")
@@ -48,7 +48,7 @@ struct SVGChart {
     }
 
     /// Vertical bars over labelled bins (a histogram or a timeline of weeks).
-    static func columns(_ bars: [Bar], title: String, width: Int = 460, height: Int = 180) -> String {
+    static func columns(_ bars: [Bar], title: String, width: Int = 420, height: Int = 180) -> String {
         stacked(bars.map { Column(label: $0.label, values: [$0.value]) }, series: [Series(name: title, style: bars.first?.style ?? "bar-default")],
                 title: title, width: width, height: height, legend: false, links: bars.map(\.link))
     }

@@ -45,6 +45,18 @@ public struct DashboardFindingCounts: Sendable, Equatable {
     public var byRule: [String: Int] = [:]
     /// Open (unacknowledged) findings per rule id: what still waits for someone.
     public var openByRule: [String: Int] = [:]
+    /// Open (unacknowledged) findings by severity: the overview's first tile counts the
+    /// critical and high ones.
+    public var openBySeverity: [FindingSeverity: Int] = [:]
 
     public init() {}
+}
+
+/// A keyward key reported leaked (a `key.leaked` event) and what became of it.
+public struct DashboardLeak: Sendable {
+    public var keyID: String
+    /// The first report in the window.
+    public var leakedAt: Timestamp
+    /// Nil when the key is no longer in the store.
+    public var key: KeyRecord?
 }

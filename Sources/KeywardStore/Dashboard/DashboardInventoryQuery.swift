@@ -5,6 +5,9 @@ import KeywardCore
 public struct DashboardInventoryQuery: Sendable, Equatable {
     public enum Sort: String, Sendable, CaseIterable {
         case added, name, owner, provider, environment, status, created, expires, lastUsed = "last_used"
+        /// Most urgent first: live credentials by expiry, soonest first; then live ones that never
+        /// expire, oldest first; then disabled, expired, and revoked or disappeared ones.
+        case urgency
     }
 
     /// Age of a credential since creation.

@@ -15,7 +15,7 @@ extension SQLStore {
         try query.validate()
         let includeKeys = query.provider == nil || query.provider == .keyward
         let includeRecords = query.provider != .keyward
-        let sortExpressions = Self.sortExpressions(query.sort)
+        let sortExpressions = Self.sortExpressions(query.sort, now: now)
         var parts: [SQLQueryString] = []
         if includeKeys { parts.append(Self.keyArm(query, now: now, sortKey: sortExpressions?.key)) }
         if includeRecords { parts.append(Self.recordArm(query, now: now, sortKey: sortExpressions?.record)) }
@@ -90,9 +90,24 @@ extension SQLStore {
     }
 
     /// The sort column's expression in each table; nil for insertion order.
-    private static func sortExpressions(_ sort: DashboardInventoryQuery.Sort) -> (key: String, record: String)? {
+    private static func sortExpressions(_ sort: DashboardInventoryQuery.Sort, now: Timestamp) -> (key: String, record: String)? {
         switch sort {
         case .added: return nil
+        case .urgency:
+            // One number per row: a band (live and expiring, live for ever, disabled, expired,
+            // gone) times 10^14 plus a time within it (timestamps in ms stay below 10^14 until
+            // the year 5138). `now` is our own clock's integer, not user input.
+            let at = String(now.millisecondsSinceEpoch)
+            let band = { (n: Int) in String(n) + "00000000000000" }
+            return ("""
+                CASE WHEN state = 'revoked' THEN \(band(4)) + created_at WHEN disabled = 1 THEN \(band(2)) + created_at \
+                WHEN expires_at IS NULL THEN \(band(1)) + created_at WHEN expires_at <= \(at) THEN \(band(3)) + created_at ELSE expires_at END
+                """, """
+                CASE WHEN status IN ('revoked', 'disappeared') THEN \(band(4)) + COALESCE(created_at, 0) \
+                WHEN status = 'disabled' THEN \(band(2)) + COALESCE(created_at, 0) \
+                WHEN status = 'expired' OR (expires_at IS NOT NULL AND expires_at <= \(at)) THEN \(band(3)) + COALESCE(created_at, 0) \
+                WHEN expires_at IS NULL THEN \(band(1)) + COALESCE(created_at, 0) ELSE expires_at END
+                """)
         case .name: return ("LOWER(name)", "LOWER(COALESCE(name, identity, external_id, id))")
         case .owner: return ("LOWER(owner)", "owner_folded")
         case .provider: return ("'keyward'", "provider")

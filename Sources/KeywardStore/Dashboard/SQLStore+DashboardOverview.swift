@@ -110,6 +110,7 @@ extension SQLStore {
                 let rule = try row.text("rule")
                 if let severity = FindingSeverity.allCases.first(where: { FindingRow.rank($0) == rank }) {
                     counts.bySeverity[severity, default: 0] += count
+                    if state == .open { counts.openBySeverity[severity, default: 0] += count }
                 }
                 counts.byRule[rule, default: 0] += count
                 if state == .open { counts.openByRule[rule, default: 0] += count }
@@ -173,23 +174,41 @@ extension SQLStore {
             """
     }
 
-    /// Live keyward keys named in `key.leaked` audit events: leaked and still usable.
-    public func dashboardLeakedKeys(now: Timestamp, limit: Int) async throws -> (count: Int, keys: [KeyRecord]) {
-        try await backend.read { db in
-            let condition: SQLQueryString = """
-                id IN (SELECT subject_id FROM audit_events WHERE action = 'key.leaked') AND state <> 'revoked' AND disabled = 0 \
-                AND (expires_at IS NULL OR expires_at > \(bind: now.millisecondsSinceEpoch))
-                """
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM keys WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            let keys = try await db.raw("SELECT \(unsafeRaw: KeyRow.columns) FROM keys WHERE \(condition) ORDER BY seq DESC LIMIT \(bind: limit)")
-                .all().map(KeyRow.decode)
-            return (count, keys)
+    /// Every keyward key reported leaked (`key.leaked`) since `since`, newest report first, with
+    /// the key as it is now (revoked, and when; or still live): a day with two leaks, both
+    /// revoked within seconds, shows two leaks, not "0 leaked and live". The events come from
+    /// the `audit_action` index; `count` is the number of distinct keys.
+    public func dashboardLeaks(since: Timestamp, limit: Int) async throws -> (count: Int, leaks: [DashboardLeak]) {
+        let events = try await backend.read { db in
+            try await db.raw("""
+                SELECT subject_id, MIN(occurred_at) AS leaked_at FROM audit_events \
+                WHERE action = 'key.leaked' AND occurred_at >= \(bind: since.millisecondsSinceEpoch) GROUP BY subject_id
+                """).all().map { row in (id: try row.text("subject_id"), at: try row.integer("leaked_at")) }
+        }
+        let newest = events.sorted { ($0.at, $0.id) > ($1.at, $1.id) }.prefix(limit)
+        let records = try await keys(ids: newest.compactMap { KeyID($0.id) })
+        let byID = Dictionary(records.map { ($0.id.description, $0) }, uniquingKeysWith: { first, _ in first })
+        let leaks = newest.map { DashboardLeak(keyID: $0.id, leakedAt: Timestamp(millisecondsSinceEpoch: $0.at), key: byID[$0.id]) }
+        return (events.count, leaks)
+    }
+
+    /// How many distinct credentials have an open finding of one of `rules`: a credential with
+    /// two such findings (rotation and age, say) is one credential to deal with.
+    public func dashboardOpenSubjectCount(rules: [String]) async throws -> Int {
+        guard !rules.isEmpty else { return 0 }
+        let ordered = Set(rules).sorted()
+        return try await backend.read { db in
+            try await db.raw("""
+                SELECT COUNT(DISTINCT subject_id) AS n FROM findings WHERE rule IN (\(binds: ordered)) AND state = 'open'
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 
     /// Open (not yet acknowledged: nobody has taken them on) findings of some rules, worst and
-    /// newest first: `limit` per rule from the `dashboard_findings_rule` index, merged.
-    public func dashboardFindings(rules: [String], limit: Int) async throws -> [Finding] {
+    /// newest first: `limit` per rule from the `dashboard_findings_rule` index, merged. With
+    /// `onePerSubject`, a credential appears once, with its worst finding (an overview panel
+    /// lists credentials, not findings).
+    public func dashboardFindings(rules: [String], limit: Int, onePerSubject: Bool = false) async throws -> [Finding] {
         guard !rules.isEmpty else { return [] }
         return try await backend.read { db in
             var found: [(rank: Int64, seq: Int64, finding: Finding)] = []
@@ -201,7 +220,13 @@ extension SQLStore {
                 for row in rows { found.append((try row.integer("severity_rank"), try row.integer("seq"), try FindingRow.decode(row))) }
             }
             found.sort { ($0.rank, $0.seq) > ($1.rank, $1.seq) }
-            return found.prefix(limit).map(\.finding)
+            guard onePerSubject else { return found.prefix(limit).map(\.finding) }
+            var seen = Set<String>()
+            var worstPerSubject: [Finding] = []
+            for entry in found where worstPerSubject.count < limit && seen.insert(entry.finding.subject.id).inserted {
+                worstPerSubject.append(entry.finding)
+            }
+            return worstPerSubject
         }
     }
 }

@@ -11,7 +11,7 @@ struct LeakBench: AsyncParsableCommand {
         commandName: "leak",
         abstract: "Time a signed leak report to REVOKED on every node (p50/p99), and a burst of reports.",
         discussion: """
-            Needs running servers started with the same KEYWARD_LEAK_REPORT_SECRET, an admin key in
+            Needs running servers started with the same KEYWARD_LEAK_REPORT_SECRET, an admin key in \
             KEYWARD_TOKEN (to issue canary keys), and the secret in KEYWARD_LEAK_REPORT_SECRET.
             See benchmarks/leak.sh, which starts one SQLite node and two PostgreSQL nodes.
             """

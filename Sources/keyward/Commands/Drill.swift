@@ -21,7 +21,7 @@ struct RevokeDrill: AsyncParsableCommand {
         abstract: "Measure revoke-to-rejection time on every node (exit 1 when the SLO is missed).",
         discussion: """
             keyward drill revoke --nodes http://10.0.0.1:8080,http://10.0.0.2:8080 --rounds 100 --slo-ms 1000
-            Uses KEYWARD_TOKEN (write and verify scopes) on every node. The result is stored on the first node
+            Uses KEYWARD_TOKEN (write and verify scopes) on every node. The result is stored on the first node \
             (GET /v1/drills, audit event drill.completed). Each canary key lives for one hour at most and is revoked by the drill.
             """
     )

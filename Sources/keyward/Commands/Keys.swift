@@ -18,7 +18,7 @@ struct Keys: AsyncParsableCommand {
         @Option(name: .long, help: "Owning team or person.") var owner: String
         @Option(name: .customLong("scope"), help: "A scope to grant (repeat for several).") var scopes: [String] = []
         @Option(name: .customLong("env"), help: "Environment tag (default: the server's first, usually live).") var environment: String?
-        @Option(name: .long, help: "Lifetime: seconds, or a number with s, m, h, d (90d).") var ttl: String?
+        @Option(name: .long, help: "Lifetime: seconds, a number with s, m, h, d or w (90d, 2w), or ISO 8601 (P90D).") var ttl: String?
         @Option(name: .long, help: "Expiry as ISO 8601 (2027-01-31T00:00:00Z).") var expiresAt: String?
         @Option(name: .long, help: "Metadata key=value (repeat for several).") var meta: [String] = []
         @Option(name: .long, help: "Rate limit as COUNT/WINDOW, e.g. 100/60s or 1000/1h.") var rateLimit: String?
@@ -114,7 +114,7 @@ struct Keys: AsyncParsableCommand {
             discussion: "The successor copies owner, name, scopes, environment, metadata and restrictions. --grace 0 retires the old key at once."
         )
         @Argument(help: "Key id (key_…).") var id: String
-        @Option(name: .long, help: "Grace period: seconds, or a number with s, m, h, d (default 1d).") var grace: String?
+        @Option(name: .long, help: "Grace period: seconds, a number with s, m, h, d or w, or ISO 8601 (PT12H); default 1d.") var grace: String?
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -139,11 +139,15 @@ struct Keys: AsyncParsableCommand {
         )
         @Argument(help: "Key id (key_…).") var id: String?
         @Option(name: .long, help: "Revoke every unrevoked key of this owner instead.") var owner: String?
-        @Option(name: .long) var reason: String?
+        @Option(name: .long, help: "Why (required, as on the dashboard): it is kept with the key and in the audit log.") var reason: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             guard (id == nil) != (owner == nil) else { throw ValidationError("give a key id or --owner, not both and not neither") }
+            // A revocation cannot be undone; the dashboard asks why, and so does the CLI.
+            guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--reason is required: say why the key is revoked, e.g. --reason \"leaked in a support ticket\"")
+            }
         }
 
         func run() async throws {
@@ -183,19 +187,71 @@ struct Keys: AsyncParsableCommand {
 extension KeyStatus: ExpressibleByArgument {}
 
 extension Duration {
-    /// Parses `90`, `90s`, `15m`, `12h`, `90d` into seconds.
+    /// Parses a duration into seconds: a number of seconds (`3600`), a number with a unit (`90s`,
+    /// `15m`, `12h`, `90d`, `2w`), or ISO 8601 (`P90D`, `P2W`, `PT12H`, `P1DT12H`) — the forms a
+    /// policy file accepts, and more.
     static func seconds(parsing text: String, option: String, allowZero: Bool = false) throws -> Int64 {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        var digits = text
+        let refusal = ValidationError(
+            "\(option) takes a \(allowZero ? "non-negative" : "positive") duration: seconds (3600), a number with s, m, h, d or w "
+                + "(90s, 15m, 12h, 90d, 2w) or ISO 8601 (P90D, PT12H); got \"\(text.prefix(40))\"")
+        guard let seconds = text.hasPrefix("P") ? iso8601Seconds(text) : unitSeconds(text), allowZero || seconds > 0 else { throw refusal }
+        return seconds
+    }
+
+    private static let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
+    /// A bound no real lifetime reaches (about 270 years), so products never overflow.
+    private static let maximumSeconds: Int64 = 1 << 33
+
+    /// `90`, `90s`, `15m`, `12h`, `90d`, `2w`.
+    private static func unitSeconds(_ text: String) -> Int64? {
+        var digits = Substring(text)
         var unit: Int64 = 1
         if let last = text.last, let multiplier = units[last] {
-            digits = String(text.dropLast())
+            digits = digits.dropLast()
             unit = multiplier
         }
-        guard let value = Int64(digits), value >= 0, value <= Int64.max / 86_400, allowZero || value > 0 else {
-            throw ValidationError("\(option) takes a \(allowZero ? "non-negative" : "positive") number of seconds or a number with s, m, h or d, got \"\(text)\"")
-        }
+        guard let value = wholeNumber(digits), value <= maximumSeconds / unit else { return nil }
         return value * unit
+    }
+
+    /// ISO 8601 durations of weeks, days, hours, minutes and seconds: `P2W`, `P90D`, `PT12H`,
+    /// `P1DT12H30M`. Years and months are refused: their length in seconds is not fixed.
+    private static func iso8601Seconds(_ text: String) -> Int64? {
+        var rest = Substring(text.dropFirst())
+        var total: Int64 = 0
+        var inTime = false
+        var sawComponent = false
+        while !rest.isEmpty {
+            if rest.first == "T" {
+                guard !inTime else { return nil }
+                inTime = true
+                rest = rest.dropFirst()
+                continue
+            }
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            rest = rest.dropFirst(digits.count)
+            guard let designator = rest.first, let value = wholeNumber(digits) else { return nil }
+            rest = rest.dropFirst()
+            let unit: Int64
+            switch (designator, inTime) {
+            case ("W", false): unit = 604_800
+            case ("D", false): unit = 86_400
+            case ("H", true): unit = 3600
+            case ("M", true): unit = 60
+            case ("S", true): unit = 1
+            default: return nil
+            }
+            guard value <= maximumSeconds / unit else { return nil }
+            total += value * unit
+            guard total <= maximumSeconds else { return nil }
+            sawComponent = true
+        }
+        return sawComponent ? total : nil
+    }
+
+    private static func wholeNumber(_ digits: Substring) -> Int64? {
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(digits)
     }
 }
 

@@ -24,6 +24,11 @@ struct Serve: AsyncParsableCommand {
         let configuration = resolved.configuration
         let logger = Logger.keyward(level: configuration.logLevel)
         let database = DatabaseLocation(resolved)
+        // Before the database is opened (and on a new one a bootstrap key printed): a taken port.
+        if let problem = PortCheck.problem(host: configuration.host, port: configuration.port) {
+            Output.error(problem)
+            throw ExitCode(2)
+        }
         try ConfigurationFailure.exitOnError {
             do {
                 _ = try configuration.leaks.checkGitHubKeys()

@@ -11,7 +11,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         abstract: "Subscribe receivers to events and inspect deliveries (server: KEYWARD_ADDR, KEYWARD_TOKEN).",
         discussion: """
             Event types: \(WebhookEventType.allowedList).
-            Deliveries are signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature);
+            Deliveries are signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature); \
             the secret to verify them is printed once by `keyward webhooks create`.
             """,
         subcommands: [Create.self, List.self, Show.self, Pause.self, Resume.self, Delete.self, Deliveries.self, Redeliver.self]

@@ -11,8 +11,8 @@ struct Scan: AsyncParsableCommand {
         abstract: "Find leaked secrets in files, stdin (-), git history (--git) or staged changes (--staged).",
         discussion: """
             Exit status: 0 nothing found, 1 findings reported, 2 error.
-            Keyward keys found are looked up by hash in the inventory given by --db PATH, or by
-            KEYWARD_ADDR and KEYWARD_TOKEN; --revoke revokes every live one as a leak report would
+            Keyward keys found are looked up by hash in the inventory given by --db PATH, or by \
+            KEYWARD_ADDR and KEYWARD_TOKEN; --revoke revokes every live one as a leak report would \
             (a critical leaked-key finding, a key.leaked event) and records where it was found.
             Secrets are never printed: every format shows a redacted form and a fingerprint.
             """

@@ -56,17 +56,30 @@ final class ChromedriverProcess: @unchecked Sendable {
 
     /// A port nothing listens on now (bound to port 0 and released).
     static func freePort() throws -> Int {
+        let (fd, port) = try LoopbackSocket.bound(listening: false)
+        close(fd)
+        return port
+    }
+}
+
+/// A TCP socket on 127.0.0.1 bound to a port the system chose.
+enum LoopbackSocket {
+    /// The socket (the caller closes it) and its port; with `listening`, it also accepts
+    /// connections, so the port is taken for as long as it is open.
+    static func bound(listening: Bool) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw WebDriver.Failure.protocolError("socket failed") }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw WebDriver.Failure.protocolError("bind failed") }
+        guard bound == 0, !listening || listen(fd, 8) == 0 else {
+            close(fd)
+            throw WebDriver.Failure.protocolError("bind or listen failed")
+        }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

@@ -38,8 +38,9 @@ struct WebDriver: Sendable {
             throw Failure.protocolError("no session in \(answer)")
         }
         let driver = WebDriver(base: base, session: session, client: client)
-        // Page loads and element look-ups give up rather than wait for ever.
-        _ = try await driver.command(.POST, "timeouts", ["pageLoad": 20_000, "script": 5_000, "implicit": 0])
+        // Page loads and element look-ups give up rather than wait for ever; a look-up waits up
+        // to 5 s for its element, since a click that submits a form returns before the next page.
+        _ = try await driver.command(.POST, "timeouts", ["pageLoad": 20_000, "script": 5_000, "implicit": 5_000])
         return driver
     }
 
@@ -125,6 +126,12 @@ struct WebDriver: Sendable {
             throw Failure.protocolError("no screenshot")
         }
         return data
+    }
+
+    /// Runs `script` (a function body; `arguments[0]`… are `args`) in the page and returns its
+    /// value. WebDriver runs it outside the page's Content-Security-Policy, which forbids scripts.
+    func execute(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        try await command(.POST, "execute/sync", ["script": script, "args": args])["value"]
     }
 
     /// Resizes the window (for a full-length capture of a long page).

@@ -15,7 +15,7 @@ struct ImportCommand: AsyncParsableCommand {
             Kinds: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")). Formats: docs/governance.md.
             Idempotent: re-importing updates records, marks those no longer listed as disappeared, never duplicates.
             The file is streamed to the server (KEYWARD_ADDR, KEYWARD_TOKEN), or imported into --db PATH offline.
-            Exit code 0 when every row imported, 1 when some rows were rejected (the rest imported),
+            Exit code 0 when every row imported, 1 when some rows were rejected (the rest imported), \
             2 when the file could not be imported at all (nothing applied).
             """
     )

@@ -15,7 +15,7 @@ struct ReviewsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open a campaign over the live credentials a selector chooses.",
             discussion: """
-                --selector KEY=VALUE[,VALUE…] (repeat; all must match): provider=aws, kind=access_key, environment=prod*,
+                --selector KEY=VALUE[,VALUE…] (repeat; all must match): provider=aws, kind=access_key, environment=prod*, \
                 owner=team-*, tag:tier=1. Without a selector every live credential is in scope.
                 """
         )
@@ -92,8 +92,8 @@ struct ReviewsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Answer for one credential: keep (with --justification) or revoke.",
             discussion: """
-                Only the credential's owner (the owner of KEYWARD_TOKEN's key) or an administrator answers.
-                revoke revokes a keyward key at once; an external credential becomes a review-revocation-pending
+                Only the credential's owner (the owner of KEYWARD_TOKEN's key) or an administrator answers. \
+                revoke revokes a keyward key at once; an external credential becomes a review-revocation-pending \
                 finding until an import shows it disabled or gone.
                 """
         )
