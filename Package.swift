@@ -75,6 +75,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Live provider connectors (issue 12): read external keys at AWS, GitHub, GCP, OpenAI,
+        // Anthropic into the importers' shapes, and deactivate them there.
+        .target(
+            name: "KeywardConnectors",
+            dependencies: [
+                "KeywardCore", "KeywardImport", "KeywardStore", "KeywardGovernance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The JSON shapes of the HTTP API, shared by server and client.
         .target(
             name: "KeywardAPI",
@@ -163,6 +174,10 @@ let package = Package(
         // The chunked-reading test imports a report made by the benchmark's generator.
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport", "KeywardBenchmarks"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
+        .testTarget(
+            name: "KeywardConnectorsTests",
+            dependencies: ["KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport"]
+        ),
         .testTarget(
             name: "KeywardGovernanceTests",
             dependencies: [
