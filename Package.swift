@@ -109,6 +109,7 @@ let package = Package(
             name: "KeywardServer",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,7 +152,7 @@ let package = Package(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
-                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks", "KeywardConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -176,7 +177,11 @@ let package = Package(
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
             name: "KeywardConnectorsTests",
-            dependencies: ["KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport"]
+            dependencies: [
+                "KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport",
+                // The moto integration tests send through the production transport.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "KeywardGovernanceTests",

@@ -12,7 +12,9 @@ public struct ConnectorRegistry: Sendable {
     }
 
     /// Every connector this build carries.
-    public static let builtIn = ConnectorRegistry(constructors: [:])
+    public static let builtIn = ConnectorRegistry(constructors: [
+        .awsIAM: { try AWSIAMConnector(context: $0) },
+    ])
 
     /// Builds the connector `context` declares; reads its credential now, so a missing one is
     /// reported before any request.
