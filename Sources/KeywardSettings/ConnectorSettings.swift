@@ -10,7 +10,7 @@ enum ConnectorSettings {
     static let intervalRange: ClosedRange<Int64> = 60...(7 * 86_400)
 
     static let row = Setting.custom(
-        "connectors", kind: .structured("list of connectors: {name, kind, endpoint?, region?, credentials: env|file:PATH, account?, profile?, sync_interval?, actions?}"),
+        "connectors", kind: .structured("list of connectors: {name, kind, endpoint?, region?, credentials: env or file:PATH, account?, profile?, sync_interval?, actions?}"),
         help: "Live provider connectors (aws-iam, github, gcp-iam, openai, anthropic): where keyward reads external keys and may deactivate them; see docs/governance.md, Connectors.",
         assign: { configuration, text throws(SettingValueError) in configuration.connectors = try parse(text) },
         read: { configuration in .array(configuration.connectors.map(render)) })

@@ -93,3 +93,28 @@ extension ConnectorKind {
         }
     }
 }
+
+extension ConnectorService {
+    /// Deactivates, at their providers, the records among `recordIDs` whose connector allows
+    /// `deactivate` — what offboarding an owner and a review's `revoke` answer do by themselves.
+    /// Records without such a connector are left to the findings that already name them; a
+    /// provider's refusal opens its `remediation-refused` finding; nothing here throws, so the
+    /// change that asked (the offboarding, the answer) stands whatever the providers say.
+    public func deactivateAutomatically(recordIDs: [String], reason: String, via: String, dryRun: Bool = false,
+                                        by principal: Principal) async -> [RemediationOutcome] {
+        guard !declarations.allSatisfy({ !$0.actions.contains(.deactivate) }), !recordIDs.isEmpty else { return [] }
+        var outcomes: [RemediationOutcome] = []
+        for id in recordIDs {
+            do {
+                guard let record = try await governance.store.governanceRead({ try await $0.record(id: id) }),
+                      record.status.isLive, record.externalID != nil,
+                      let declaration = try? declaration(for: record), declaration.actions.contains(.deactivate)
+                else { continue }
+                outcomes.append(try await remediate(record, action: .deactivate, reason: reason, via: via, dryRun: dryRun, by: principal))
+            } catch {
+                logger.warning("automatic deactivation failed", metadata: ["record": .string(id), "via": .string(via), "error": .string("\(error)")])
+            }
+        }
+        return outcomes
+    }
+}
