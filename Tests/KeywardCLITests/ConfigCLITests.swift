@@ -24,6 +24,7 @@ struct ConfigCLITests {
             return path
         case "policy", "github_keys_file": return "/nonexistent/\(name)"
         case "anomalies.spike_factor": return "3.5"
+        case "connectors": return #"[{"name":"aws","kind":"aws-iam","credentials":"env"}]"#
         default: return ""  // an integer: its lower bound, read from the reference
         }
     }
