@@ -5,26 +5,31 @@ import KeywardConnectors
 import KeywardCore
 import KeywardServer
 
-/// `keyward inventory deactivate|delete RECORD_ID --reason R [--dry-run]`: stops an external key
-/// at its provider through the record's connector, when the connector's `actions` allow it.
-struct InventoryRemediation: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "deactivate",
-                                                    abstract: "Deactivate an external key at its provider (AWS: Inactive) through its connector.")
-
+/// What `keyward inventory deactivate` and `delete` take.
+struct RemediationArguments: ParsableArguments {
     @Argument(help: "The inventory record's id (inv_…).") var recordID: String
     @Option(name: .long, help: "Why; recorded in the audit event and shown in webhooks.") var reason: String
     @Flag(name: .long, help: "Say what would be done; ask the provider nothing.") var dryRun = false
     @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "The configuration file (offline; default KEYWARD_CONFIG).") var config: String?
     @OptionGroup var output: OutputOptions
+}
 
-    func run() async throws { try await Self.run(.deactivate, recordID: recordID, reason: reason, dryRun: dryRun, database: database, config: config, output: output) }
+/// `keyward inventory deactivate|delete RECORD_ID --reason R [--dry-run]`: stops an external key
+/// at its provider through the record's connector, when the connector's `actions` allow it.
+struct InventoryRemediation: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deactivate",
+                                                    abstract: "Deactivate an external key at its provider (AWS: Inactive) through its connector.")
 
-    static func run(_ action: RemediationAction, recordID: String, reason: String, dryRun: Bool, database: DatabaseOption, config: String?,
-                    output: OutputOptions) async throws {
+    @OptionGroup var arguments: RemediationArguments
+
+    func run() async throws { try await Self.run(.deactivate, arguments) }
+
+    static func run(_ action: RemediationAction, _ arguments: RemediationArguments) async throws {
+        let (recordID, reason, dryRun) = (arguments.recordID, arguments.reason, arguments.dryRun)
         let result = try await GovernanceFailure.exitOnError {
-            if database.isOffline {
-                return try await LocalConnectors.run(database, config: config) { service in
+            if arguments.database.isOffline {
+                return try await LocalConnectors.run(arguments.database, config: arguments.config) { service in
                     do {
                         return RemediationObject(try await service.remediate(recordID: recordID, action: action, reason: reason, via: "cli", dryRun: dryRun,
                                                                              by: .system("cli")))
@@ -35,7 +40,7 @@ struct InventoryRemediation: AsyncParsableCommand {
             }
             return try await Client.run(timeoutSeconds: 120) { try await $0.remediate(recordID: recordID, action: action, reason: reason, dryRun: dryRun) }
         }
-        if output.json {
+        if arguments.output.json {
             try Output.json(result)
         } else {
             switch result.outcome {
@@ -52,16 +57,9 @@ struct InventoryDeletion: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete",
                                                     abstract: "Delete an external key at its provider through its connector (needs `delete` in its actions).")
 
-    @Argument(help: "The inventory record's id (inv_…).") var recordID: String
-    @Option(name: .long, help: "Why; recorded in the audit event.") var reason: String
-    @Flag(name: .long, help: "Say what would be done; ask the provider nothing.") var dryRun = false
-    @OptionGroup var database: DatabaseOption
-    @Option(name: .long, help: "The configuration file (offline; default KEYWARD_CONFIG).") var config: String?
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var arguments: RemediationArguments
 
-    func run() async throws {
-        try await InventoryRemediation.run(.delete, recordID: recordID, reason: reason, dryRun: dryRun, database: database, config: config, output: output)
-    }
+    func run() async throws { try await InventoryRemediation.run(.delete, arguments) }
 }
 
 /// `keyward drill deactivate --connector NAME`: the deactivation drill, run by this process on
