@@ -78,6 +78,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Live provider connectors (issue 12): read external keys at AWS, GitHub, GCP, OpenAI,
+        // Anthropic into the importers' shapes, and deactivate them there.
+        .target(
+            name: "KeywardConnectors",
+            dependencies: [
+                "KeywardCore", "KeywardImport", "KeywardStore", "KeywardGovernance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The JSON shapes of the HTTP API, shared by server and client.
         .target(
             name: "KeywardAPI",
@@ -101,6 +112,7 @@ let package = Package(
             name: "KeywardServer",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +155,7 @@ let package = Package(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
-                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks", "KeywardConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -167,6 +179,14 @@ let package = Package(
         // The chunked-reading test imports a report made by the benchmark's generator.
         .testTarget(name: "KeywardImportTests", dependencies: ["KeywardImport", "KeywardBenchmarks"]),
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
+        .testTarget(
+            name: "KeywardConnectorsTests",
+            dependencies: [
+                "KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport",
+                // The moto integration tests send through the production transport.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "KeywardGovernanceTests",
             dependencies: [

@@ -47,15 +47,27 @@ public struct OffboardResultObject: Codable, Sendable {
     public var revokedKeys: [String]
     public var findings: [Finding]
     public var alreadyInactive: [FindingSubject]
+    /// External keys deactivated at their providers through connectors that allow it (issue 12).
+    public var deactivated: [RemediationObject]
 
-    public init(owner: OwnerEntry, revokedKeys: [String], findings: [Finding], alreadyInactive: [FindingSubject]) {
+    public init(owner: OwnerEntry, revokedKeys: [String], findings: [Finding], alreadyInactive: [FindingSubject], deactivated: [RemediationObject] = []) {
         self.owner = owner
         self.revokedKeys = revokedKeys
         self.findings = findings
         self.alreadyInactive = alreadyInactive
+        self.deactivated = deactivated
     }
 
     enum CodingKeys: String, CodingKey {
-        case owner, revokedKeys = "revoked_keys", findings, alreadyInactive = "already_inactive"
+        case owner, revokedKeys = "revoked_keys", findings, alreadyInactive = "already_inactive", deactivated
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        owner = try container.decode(OwnerEntry.self, forKey: .owner)
+        revokedKeys = try container.decode([String].self, forKey: .revokedKeys)
+        findings = try container.decode([Finding].self, forKey: .findings)
+        alreadyInactive = try container.decode([FindingSubject].self, forKey: .alreadyInactive)
+        deactivated = try container.decodeIfPresent([RemediationObject].self, forKey: .deactivated) ?? []
     }
 }

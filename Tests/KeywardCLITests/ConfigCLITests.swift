@@ -25,6 +25,7 @@ struct ConfigCLITests {
         case "policy", "github_keys_file": return "/nonexistent/\(name)"
         case "anomalies.spike_factor": return "3.5"
         case "trusted_proxies": return "10.0.0.0/8,192.0.2.1"
+        case "connectors": return #"[{"name":"aws","kind":"aws-iam","credentials":"env"}]"#
         default: return ""  // an integer: its lower bound, read from the reference
         }
     }

@@ -143,8 +143,8 @@ struct GovernanceFindingTests {
             }
             let high = try await check("high")
             #expect(high["failing"] as? Int == 3, "\(high)")
-            #expect(high["failing_by_source"] as? [String: Int] == ["policy": 2, "import": 1, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0])
-            #expect(high["sources"] as? [String] == ["policy", "import", "offboarding", "review", "leak", "anomaly"])
+            #expect(high["failing_by_source"] as? [String: Int] == ["policy": 2, "import": 1, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0, "remediation": 0])
+            #expect(high["sources"] as? [String] == ["policy", "import", "offboarding", "review", "leak", "anomaly", "remediation"])
             #expect((high["findings"] as? [[String: Any]])?.first?["rule"] as? String == "aws-root-access-key")
             #expect(high["total_findings"] as? Int == 3)
             let critical = try await check("critical")
@@ -159,7 +159,7 @@ struct GovernanceFindingTests {
             let after = try await check("high")
             #expect(after["failing"] as? Int == 1)
             #expect(after["acknowledged"] as? Int == 2)
-            #expect(after["failing_by_source"] as? [String: Int] == ["policy": 1, "import": 0, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0])
+            #expect(after["failing_by_source"] as? [String: Int] == ["policy": 1, "import": 0, "offboarding": 0, "review": 0, "leak": 0, "anomaly": 0, "remediation": 0])
             let states = (after["findings"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0["state"] as? String ?? "") }
             #expect(states.first { $0.0 == first.id }?.1 == "acknowledged")
         }

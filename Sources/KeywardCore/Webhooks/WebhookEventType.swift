@@ -11,6 +11,8 @@ public enum WebhookEventType: String, Sendable, Codable, CaseIterable, Comparabl
     case drillCompleted = "drill.completed"
     case reviewOverdue = "review.overdue"
     case anomalyDetected = "anomaly.detected"
+    /// A key was deactivated or deleted at its provider through a connector (issue 12).
+    case keyDeactivated = "key.deactivated"
 
     public static func < (lhs: WebhookEventType, rhs: WebhookEventType) -> Bool { lhs.rawValue < rhs.rawValue }
 

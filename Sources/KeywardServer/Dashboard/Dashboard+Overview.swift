@@ -35,7 +35,7 @@ extension Dashboard {
         let critical = findings.openBySeverity[.critical] ?? 0
         let high = findings.openBySeverity[.high] ?? 0
 
-        let statusOrder = ["active", "rotating", "expired", "disabled", "revoked", "disappeared"]
+        let statusOrder = ["active", "rotating", "expired", "disabled", "revoked", "disappeared", "deleted"]
         let statusBars = statusOrder.compactMap { status -> SVGChart.Bar? in
             guard let value = counts.byStatus[status] else { return nil }
             return SVGChart.Bar(label: status, value: value, style: "bar-\(status)", link: "/ui/inventory?status=\(status)")

@@ -35,7 +35,14 @@ enum OwnerRoutes {
                 let handle = try context.textParameter("handle", as: .ownerHandle)
                 let body = try await KeyRoutes.optionalBody(OffboardBody.self, request, context, allowed: ["reason"])
                 let report = try await governance.offboard(handle: handle, reason: body?.reason, by: credential!.principal)
-                return try JSONBody.response(OffboardResultObject(report))
+                // External keys whose connector may deactivate them are stopped at the provider too.
+                let deactivated = await node.connectors.deactivateAutomatically(
+                    recordIDs: report.findings.filter { $0.subject.kind == .externalKey }.map(\.subject.id),
+                    reason: "owner \(report.owner.handle) offboarded" + (body?.reason.map { ": \($0)" } ?? ""), via: "offboarding",
+                    by: credential!.principal)
+                var answer = OffboardResultObject(report)
+                answer.deactivated = deactivated.map { RemediationObject($0) }
+                return try JSONBody.response(answer)
             },
         ]
     }

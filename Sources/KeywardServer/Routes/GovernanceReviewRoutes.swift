@@ -41,6 +41,12 @@ enum ReviewRoutes {
                 let outcome = try await governance.attest(
                     campaignID: id, subject: body.subject, decision: body.decision, justification: body.justification,
                     by: credential.principal, attester: credential.key.owner, asAdministrator: credential.principal.isAdmin)
+                if body.decision == .revoke, outcome.item.subject.kind == .externalKey {
+                    // A revoke answer about an external key deactivates it where its connector may.
+                    _ = await node.connectors.deactivateAutomatically(
+                        recordIDs: [outcome.item.subject.id], reason: "access review \"\(outcome.campaign.name)\": answered revoke", via: "review",
+                        by: credential.principal)
+                }
                 return try JSONBody.response(AttestResultObject(review: ReviewSummaryObject(outcome.campaign, now: node.clock.now()), item: outcome.item,
                                                                 revokedKey: outcome.revokedKey?.id.description))
             },

@@ -88,6 +88,7 @@ public enum Migrations {
         OwnerFoldingMigration.migration,
         KeyClassMigration.migration,
         OwnerAliasMigration.migration,
+        ConnectorMigration.migration,
     ]
 
     // The highest version, wherever it sits in the list (lanes append their migrations in any order).

@@ -48,7 +48,7 @@ struct OpenedFinding: Sendable {
     var rule: String
     var reopened: Bool
     var reason: String
-    /// Who raised it: policy, import, offboarding, review, leak, anomaly.
+    /// Who raised it: policy, import, offboarding, review, leak, anomaly, remediation.
     var source: String?
     var severity: String?
     var subjectKind: String

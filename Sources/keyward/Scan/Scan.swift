@@ -211,6 +211,7 @@ struct Scan: AsyncParsableCommand {
                 let revocation = await InventoryLinker.respondToLeaks(linked, inventory: inventory.lookup)
                 linked = revocation.findings
                 ScanMessages.revocation(revocation, via: inventory.name)
+                await ScanExternalLeaks.deactivate(linked, db: db)
                 if !revocation.failures.isEmpty { throw ScanInventoryError("\(revocation.failures.count) key(s) could not be revoked", findings: linked) }
             }
         } catch let error as ScanInventoryError {
