@@ -83,6 +83,7 @@ let package = Package(
                 "KeywardCore", "KeywardImport", "KeywardStore", "KeywardGovernance",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -176,7 +177,15 @@ let package = Package(
         .testTarget(name: "KeywardPolicyTests", dependencies: ["KeywardPolicy"]),
         .testTarget(
             name: "KeywardConnectorsTests",
-            dependencies: ["KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport"]
+            dependencies: [
+                "KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport",
+                // The provider fakes of the github, gcp-iam, openai and anthropic tests are real HTTP
+                // servers; the Google one checks JWT signatures.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "KeywardGovernanceTests",

@@ -12,7 +12,12 @@ public struct ConnectorRegistry: Sendable {
     }
 
     /// Every connector this build carries.
-    public static let builtIn = ConnectorRegistry(constructors: [:])
+    public static let builtIn = ConnectorRegistry(constructors: [
+        .github: { try GitHubConnector(context: $0) },
+        .gcpIAM: { try GCPIAMConnector(context: $0) },
+        .openai: { try OpenAIConnector(context: $0) },
+        .anthropic: { try AnthropicConnector(context: $0) },
+    ])
 
     /// Builds the connector `context` declares; reads its credential now, so a missing one is
     /// reported before any request.

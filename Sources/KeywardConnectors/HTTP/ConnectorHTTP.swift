@@ -16,20 +16,43 @@ public final class ConnectorHTTP: Sendable {
     public let retry: RetryPolicy
     private let sleep: Sleep
     private let now: @Sendable () -> Date
-    private let sent = Atomic<Int>(0)
-    /// When a response said the rate limit is spent: no request leaves before this time.
-    private let notBefore = Mutex<Date?>(nil)
+    private let state: SharedState
 
-    public init(transport: any ConnectorTransport, retry: RetryPolicy = RetryPolicy(),
+    /// What copies made by ``with(retry:)`` share: the request count and the rate-limit wait.
+    private final class SharedState: Sendable {
+        let sent = Atomic<Int>(0)
+        /// When a response said the rate limit is spent: no request leaves before this time.
+        let notBefore = Mutex<Date?>(nil)
+    }
+
+    public convenience init(transport: any ConnectorTransport, retry: RetryPolicy = RetryPolicy(),
                 sleep: @escaping Sleep = { try await Task.sleep(for: $0) }, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(transport: transport, retry: retry, sleep: sleep, now: now, state: SharedState())
+    }
+
+    private init(transport: any ConnectorTransport, retry: RetryPolicy, sleep: @escaping Sleep, now: @escaping @Sendable () -> Date, state: SharedState) {
         self.transport = transport
         self.retry = retry
         self.sleep = sleep
         self.now = now
+        self.state = state
+    }
+
+    /// The same layer (transport, sleep, request count, rate-limit wait) with another retry
+    /// policy: a connector whose provider reports throttling its own way (AWS) sets its
+    /// ``RetryPolicy/isThrottled`` here.
+    public func with(retry: RetryPolicy) -> ConnectorHTTP {
+        ConnectorHTTP(transport: transport, retry: retry, sleep: sleep, now: now, state: state)
+    }
+
+    /// Waits `duration` with the sleep this layer was built with (a connector polling for a
+    /// report it asked for; tests pass a sleep that returns at once).
+    public func pause(_ duration: Duration) async throws {
+        try await sleep(duration)
     }
 
     /// Requests sent so far, retries included.
-    public var requestCount: Int { sent.load(ordering: .relaxed) }
+    public var requestCount: Int { state.sent.load(ordering: .relaxed) }
 
     public func send(_ request: ConnectorRequest, authorize: Authorize? = nil) async throws -> ConnectorResponse {
         var attempt = 0
@@ -37,7 +60,7 @@ public final class ConnectorHTTP: Sendable {
             try await waitForRateLimit()
             var prepared = request
             if let authorize { try await authorize(&prepared) }
-            sent.add(1, ordering: .relaxed)
+            state.sent.add(1, ordering: .relaxed)
             let response: ConnectorResponse
             do {
                 response = try await transport.send(prepared)
@@ -68,11 +91,11 @@ public final class ConnectorHTTP: Sendable {
     private func noteRateLimit(_ response: ConnectorResponse) {
         guard response.isSuccess, let wait = RetryPolicy.providerWait(response, now: now()), wait > .zero else { return }
         let until = now().addingTimeInterval(Double(wait.nanoseconds) / 1e9)
-        notBefore.withLock { $0 = max($0 ?? until, until) }
+        state.notBefore.withLock { $0 = max($0 ?? until, until) }
     }
 
     private func waitForRateLimit() async throws {
-        guard let until = notBefore.withLock({ value -> Date? in defer { value = nil }; return value }) else { return }
+        guard let until = state.notBefore.withLock({ value -> Date? in defer { value = nil }; return value }) else { return }
         let wait = until.timeIntervalSince(now())
         guard wait > 0 else { return }
         let duration = Duration.milliseconds(Int64(wait * 1000))
