@@ -47,7 +47,8 @@ public struct GCPIAMConnector: Connector {
         self.project = project
         let tokens = GoogleAccessTokens(key: key, http: context.http, clock: context.clock)
         self.tokens = tokens
-        api = RESTClient(http: context.http) {
+        // A 401 means Google no longer takes the cached token (revoked before it expired).
+        api = RESTClient(http: context.http, onUnauthorized: { tokens.invalidate() }) {
             let token = try await tokens.token()
             return [("Authorization", "Bearer \(token.value)")]
         }

@@ -22,6 +22,11 @@ final class GoogleAccessTokens: Sendable {
         self.clock = clock
     }
 
+    /// Forgets the cached token (Google refused it: revoked, or the key was disabled).
+    func invalidate() {
+        cached.withLock { $0 = nil }
+    }
+
     /// A valid access token, from the cache or a new grant.
     func token() async throws -> ConnectorSecret {
         let now = clock.now()

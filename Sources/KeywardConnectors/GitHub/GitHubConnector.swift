@@ -13,7 +13,9 @@ import KeywardImport
 ///   `credentials: file:PATH`: a GitHub App installation token or an organisation owner's token
 ///   with "Personal access tokens" organisation permission (read to sync, write to revoke).
 /// - `endpoint` selects GitHub Enterprise Server (`https://HOST/api/v3`).
-/// - The pages are imported byte for byte as the `github-pats` importer reads them.
+/// - The pages are imported as one `github-pats` document `{"organization": ORG, "tokens": […]}`:
+///   the tokens carry the organisation as their account, and a sync of one organisation leaves
+///   another's tokens alone.
 /// - `deactivate` and `delete` both revoke the token's access to the organisation: GitHub lets
 ///   an organisation do no more (only the token's owner can delete it), and a revoked grant
 ///   cannot be restored — the owner must ask again.
@@ -69,8 +71,11 @@ public struct GitHubConnector: Connector {
             }
             return Pagination.nextLink(page.header("link"))
         })
+        var tokens: [Any] = []
+        for page in pages { tokens.append(contentsOf: try JSONSerialization.jsonObject(with: Data(page)) as? [Any] ?? []) }
+        let document = try RESTJSON.bytes(["organization": organisation, "tokens": tokens] as [String: Any])
         return ConnectorSnapshot(
-            documents: [ConnectorDocument(kind: .githubPATs, name: "\(declaration.name)/personal-access-tokens.json", bytes: RESTJSON.joined(pages))],
+            documents: [ConnectorDocument(kind: .githubPATs, name: "\(declaration.name)/personal-access-tokens.json", bytes: document)],
             requests: api.http.requestCount - before)
     }
 

@@ -4,12 +4,26 @@
 struct RESTClient: Sendable {
     let http: ConnectorHTTP
     let headers: @Sendable () async throws -> [(name: String, value: String)]
+    /// Called when the provider answers 401 to a credential that can be renewed (an OAuth access
+    /// token); the request is then sent once more. Nil: a 401 is the answer.
+    let onUnauthorized: (@Sendable () -> Void)?
+
+    init(http: ConnectorHTTP, onUnauthorized: (@Sendable () -> Void)? = nil,
+         headers: @escaping @Sendable () async throws -> [(name: String, value: String)]) {
+        self.http = http
+        self.onUnauthorized = onUnauthorized
+        self.headers = headers
+    }
 
     func send(_ request: ConnectorRequest) async throws -> ConnectorResponse {
         let headers = self.headers
-        return try await http.send(request) { prepared in
+        let authorize: ConnectorHTTP.Authorize = { prepared in
             for header in try await headers() { prepared.setHeader(header.name, header.value) }
         }
+        let response = try await http.send(request, authorize: authorize)
+        guard response.status == 401, let onUnauthorized else { return response }
+        onUnauthorized()
+        return try await http.send(request, authorize: authorize)
     }
 
     /// Every page of a list, as the provider sent it: `url` makes the request's URL from the

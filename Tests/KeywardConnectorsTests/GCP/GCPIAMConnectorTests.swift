@@ -65,6 +65,17 @@ struct GCPIAMConnectorTests {
         }
     }
 
+    @Test("an access token Google stops taking (401) is dropped and granted again; the request goes through")
+    func revokedToken() async throws {
+        try await Self.with { harness, fake, connector in
+            try await harness.sync(connector)
+            fake.state.withLock { $0.issued.removeAll() }
+            try await harness.sync(connector)
+            #expect(fake.state.withLock { $0.grants } == 2)
+            #expect(try await harness.records(.gcp).count == 4)
+        }
+    }
+
     @Test("idempotent; a deleted key and every key of a deleted service account disappear")
     func disappeared() async throws {
         try await Self.with { harness, fake, connector in

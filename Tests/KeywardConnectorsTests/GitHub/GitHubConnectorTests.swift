@@ -1,6 +1,7 @@
 import Foundation
 @testable import KeywardConnectors
 import KeywardCore
+import KeywardImport
 import Testing
 
 @Suite("github connector against a GitHub REST fake")
@@ -35,7 +36,7 @@ struct GitHubConnectorTests {
             let records = try await harness.records(.github)
             #expect(records.count == 5)
             let alice = try #require(records["101"])
-            #expect(alice.owner == "alice")
+            #expect(alice.owner == "alice" && alice.account == "acme")
             #expect(alice.lastUsedAt == Timestamp(iso8601: "2026-11-20T10:00:00Z"))
             #expect(alice.expiresAt == Timestamp(iso8601: "2027-01-01T00:00:00Z"))
             #expect(alice.scopes.contains("repository:contents:write"))
@@ -57,6 +58,27 @@ struct GitHubConnectorTests {
             #expect(third[0].summary.disappeared == 1)
             #expect(try await harness.records(.github)["103"]?.status == .disappeared)
             #expect(try await harness.records(.github)["104"]?.status == .active)
+        }
+    }
+
+    @Test("a sync speaks for its organisation only: another organisation's tokens are left alone")
+    func organisations() async throws {
+        let fake = try await FakeGitHub.start(tokens: Self.tokens)
+        defer { Task { await fake.server.stop() } }
+        try await ConnectorHarness.with { harness in
+            let beta = #"{"organization": "beta", "tokens": [{"id": 900, "owner": {"login": "zed"}, "access_granted_at": "2026-01-01T00:00:00Z"}]}"#
+            _ = try await harness.service.importDocuments([ImportDocument(kind: .githubPATs, name: "beta.json", bytes: Array(beta.utf8))],
+                                                      connector: "gh-beta", by: harness.admin) { _ in
+                AuditDraft(actor: "test-admin", action: "connector.synced", subjectKind: "connector", subjectID: "gh-beta")
+            }
+            let connector = try Self.connector(harness, fake)
+            try await harness.sync(connector)
+            fake.state.withLock { $0.tokens.removeAll { $0.id == 105 } }
+            let outcome = try await harness.sync(connector)
+            #expect(outcome[0].summary.disappeared == 1)
+            let records = try await harness.records(.github)
+            #expect(records["105"]?.status == .disappeared)
+            #expect(records["900"]?.status == .active && records["900"]?.account == "beta")
         }
     }
 
