@@ -110,6 +110,7 @@ let package = Package(
             name: "KeywardServer",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardAPI", "KeywardGovernance", "KeywardImport", "KeywardPolicy",
+                "KeywardConnectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,7 +153,7 @@ let package = Package(
             name: "keyward",
             dependencies: [
                 "KeywardCore", "KeywardSettings", "KeywardDeployment", "KeywardStore", "KeywardServer", "KeywardClient", "KeywardAPI", "KeywardScan",
-                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks",
+                "KeywardGovernance", "KeywardImport", "KeywardPolicy", "KeywardBenchmarks", "KeywardConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -179,10 +180,11 @@ let package = Package(
             name: "KeywardConnectorsTests",
             dependencies: [
                 "KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport",
-                // The provider fakes of the github, gcp-iam, openai and anthropic tests are real HTTP
-                // servers; the Google one checks JWT signatures.
-                .product(name: "Hummingbird", package: "hummingbird"),
+                // The moto integration tests send through the production transport; the provider
+                // fakes of the github, gcp-iam, openai and anthropic tests are real HTTP servers, the
+                // Google one checks JWT signatures.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

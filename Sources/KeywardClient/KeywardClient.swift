@@ -30,6 +30,11 @@ public struct KeywardClient: Sendable {
     }
 
     /// Reads `KEYWARD_ADDR` and `KEYWARD_TOKEN`.
+    /// The same client with another time limit per request (a connector sync waits for the provider).
+    public func with(timeoutSeconds: Int64) throws -> KeywardClient {
+        try KeywardClient(baseURL: baseURL, token: token, httpClient: httpClient, timeoutSeconds: timeoutSeconds)
+    }
+
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KeywardClient {
         try KeywardClient(baseURL: environment["KEYWARD_ADDR"] ?? defaultAddress, token: environment["KEYWARD_TOKEN"])
     }

@@ -10,6 +10,17 @@ public struct ImportOutcome: Sendable {
     public var summary: ImportSummary
 }
 
+/// What importing several documents as one change did: each document's run, and the net
+/// counts against the stored inventory.
+public struct ImportBatchOutcome: Sendable {
+    public var imports: [ImportOutcome]
+    public var created: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var disappeared: Int
+    public var rejected: Int
+}
+
 extension GovernanceService {
     /// Imports one export file: reads it with the streaming importer, merges it into the stored
     /// inventory, and writes the changed records, the import's own findings, the run and its
@@ -42,8 +53,8 @@ extension GovernanceService {
     public func importDocuments(_ documents: [ImportDocument], connector: String, by principal: Principal,
                                 options: ImportOptions = ImportOptions(),
                                 adjust: @escaping @Sendable (InventoryRecord) -> InventoryRecord = { $0 },
-                                closing: @escaping @Sendable ([ImportOutcome]) -> AuditDraft) async throws -> [ImportOutcome] {
-        let outcomes = try await serial.withLock {
+                                closing: @escaping @Sendable (ImportBatchOutcome) -> AuditDraft) async throws -> ImportBatchOutcome {
+        let outcome = try await serial.withLock {
             let started = clock.now()
             var providers: Set<InventoryProvider>? = []
             for document in documents {
@@ -55,12 +66,20 @@ extension GovernanceService {
                 try Importer.run(documents: documents, existing: existing, now: started, options: options, adjust: adjust)
             }
             let runs = zip(documents, batch.results).map { ImportRunPart(summary: $1.summary, kind: $0.kind, fileName: $0.name) }
-            return try await write(runs, records: batch.records, unchangedKeys: batch.unchangedKeys, findings: batch.findings,
-                                   inScope: batch.isInFindingScope, started: started, by: principal,
-                                   extra: ["connector": .string(connector)], closing: closing)
+            var net = ImportBatchOutcome(imports: [], created: batch.created, updated: batch.updated, unchanged: batch.unchangedKeys.count,
+                                         disappeared: batch.disappeared, rejected: batch.rejected)
+            let counts = net
+            net.imports = try await write(runs, records: batch.records, unchangedKeys: batch.unchangedKeys, findings: batch.findings,
+                                          inScope: batch.isInFindingScope, started: started, by: principal,
+                                          extra: ["connector": .string(connector)], closing: { imports in
+                                              var outcome = counts
+                                              outcome.imports = imports
+                                              return closing(outcome)
+                                          })
+            return net
         }
         changes.signal()
-        return outcomes
+        return outcome
     }
 
     private func write(_ result: ImportResult, kind: ImportKind, fileName: String, started: Timestamp, by principal: Principal) async throws -> ImportOutcome {

@@ -23,6 +23,13 @@ public struct ImportBatchResult: Sendable {
     public var records: [InventoryRecord]
     /// Listed records that nothing changed (to bump `last_seen_at`).
     public var unchangedKeys: [String]
+    /// The batch's net effect on the inventory it was given (two documents that each rewrite a
+    /// field the other set, as the credential report and `list-access-keys` do with a key's
+    /// name, leave a record unchanged overall).
+    public var created: Int
+    public var updated: Int
+    public var disappeared: Int
+    public var rejected: Int { results.reduce(0) { $0 + $1.summary.rejected } }
 
     /// Whether a stored finding is replaced by the batch's findings (any document's scope).
     public func isInFindingScope(_ finding: Finding) -> Bool {
@@ -44,6 +51,7 @@ extension Importer {
         var current: [String: InventoryRecord] = [:]
         current.reserveCapacity(existing.count)
         for record in existing { current[record.naturalKey] = record }
+        let original = current
         var order = existing.map(\.naturalKey)
         var changed: Set<String> = []
         var listed: Set<String> = []
@@ -69,8 +77,24 @@ extension Importer {
                 changed.insert(key)
             }
         }
+        // Compared with what was stored, not with what the previous document left.
+        var created = 0, updated = 0, disappeared = 0
+        for key in changed {
+            guard let record = current[key] else { continue }
+            guard let old = original[key] else {
+                created += 1
+                continue
+            }
+            if !record.differsInContent(from: old) {
+                changed.remove(key)
+            } else if record.status == .disappeared && old.status != .disappeared {
+                disappeared += 1
+            } else {
+                updated += 1
+            }
+        }
         let records = order.filter(changed.contains).compactMap { current[$0] }
         let unchanged = order.filter { listed.contains($0) && !changed.contains($0) }
-        return ImportBatchResult(results: results, records: records, unchangedKeys: unchanged)
+        return ImportBatchResult(results: results, records: records, unchangedKeys: unchanged, created: created, updated: updated, disappeared: disappeared)
     }
 }

@@ -11,6 +11,7 @@ public enum KeywardApplication {
     /// Every route the server answers, in one list (also read by the OpenAPI conformance test).
     public static func routes(_ node: KeywardNode) -> [APIRoute] {
         SystemRoutes.routes() + [VerifyRoute.route(node), MetricsRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node) + UsageRoutes.routes(node) + WebhookRoutes.routes(node)
+            + ConnectorRoutes.routes(node)
     }
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
@@ -58,6 +59,7 @@ public enum KeywardApplication {
                 ChangeFeedFollower(node: node, feed: node.changeFeed),
                 GovernanceScheduler(node: node),
                 AnomalyDetectionService(monitor: node.anomalies),
+                ConnectorScheduler(node: node),
             ] + webhookServices(node),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: node.logger

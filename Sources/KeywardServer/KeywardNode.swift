@@ -1,4 +1,5 @@
 import KeywardAPI
+import KeywardConnectors
 import KeywardCore
 import KeywardDeployment
 import KeywardGovernance
@@ -19,6 +20,8 @@ public final class KeywardNode: Sendable {
     public let changeFeed: any KeyChangeFeed
     /// Inventory, imports, owners, policy findings, reviews and reports (issue 4).
     public let governance: GovernanceService
+    /// The configured provider connectors (issue 12): sync, remediation, drills.
+    public let connectors: ConnectorService
     public let clock: any WallClock
     public let logger: Logger
     /// Counters, histograms and levels served at `GET /metrics`.
@@ -59,6 +62,8 @@ public final class KeywardNode: Sendable {
         }
         self.keys = deployment.keys
         self.governance = deployment.governance
+        self.connectors = ConnectorService(declarations: configuration.connectors, governance: deployment.governance,
+                                           logger: Logger(label: "keyward.connectors"))
         let authenticator = Authenticator(
             verifier: verifier, usage: usageRecorder, confirmation: IndexConfirmation(verifier: verifier, store: store),
             throttle: FailedAuthThrottle(threshold: configuration.failedAuthThreshold, windowSeconds: configuration.failedAuthWindowSeconds)

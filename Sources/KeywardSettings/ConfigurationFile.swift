@@ -1,4 +1,5 @@
 import Foundation
+import KeywardCore
 import Yams
 
 /// A YAML configuration file, flattened to `file key → value` with the line of every value.
@@ -12,6 +13,8 @@ public struct ConfigurationFile: Sendable {
     public struct Entry: Sendable, Equatable {
         public var value: String
         public var line: Int
+        /// For a structured setting's list: the line of each item.
+        public var itemLines: [Int] = []
     }
 
     public let path: String
@@ -47,6 +50,22 @@ public struct ConfigurationFile: Sendable {
         self.problems = problems
     }
 
+    /// A YAML node as JSON: mappings and sequences kept, every scalar as text (the setting's
+    /// parser reads numbers from text, as it does from a flag).
+    static func json(_ node: Node) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null }
+            return .string(scalar.string)
+        case .sequence(let sequence): return .array(sequence.map(json))
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping { object[key.string ?? ""] = json(value) }
+            return .object(object)
+        case .alias: return .null
+        }
+    }
+
     private mutating func flatten(_ mapping: Node.Mapping, prefix: String, problems: inout [ConfigurationError.Problem]) {
         let settings = KeywardConfiguration.settings
         for (keyNode, valueNode) in mapping {
@@ -68,6 +87,10 @@ public struct ConfigurationFile: Sendable {
                 // `port:` with no value, or `~`, leaves the setting at its default.
                 if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { continue }
                 entries[key] = Entry(value: scalar.string, line: valueNode.mark?.line ?? line)
+            case .sequence(let sequence) where setting.map({ if case .structured = $0.kind { true } else { false } }) ?? false:
+                // A list of mappings (`connectors:`) is handed on as JSON, each item's line kept.
+                entries[key] = Entry(value: Self.json(valueNode).canonicalJSON, line: line,
+                                     itemLines: sequence.map { $0.mark?.line ?? line })
             case .sequence(let sequence) where setting?.kind == .list:
                 let items = sequence.compactMap(\.string)
                 guard items.count == sequence.count else {

@@ -35,6 +35,10 @@ public struct ConfigurationLoader: Sendable {
                 try setting.apply(value, to: &configuration)
                 origins[setting.name] = origin
             } catch {
+                var origin = origin
+                if let item = error.item, case .file(let path, _) = origin, let lines = file?.entries[setting.fileKey]?.itemLines, item < lines.count {
+                    origin = .file(path: path, line: lines[item])
+                }
                 problems.append(.init(setting: setting.name, origin: origin, message: error.description))
             }
         }

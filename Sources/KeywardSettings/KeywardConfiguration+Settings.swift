@@ -91,6 +91,9 @@ extension KeywardConfiguration {
             read: { configuration in configuration.leaks.reportSecretFile.map(JSONValue.string) ?? .null }),
         .choice("leak_action", \.leaks.action, help: "What a leak report does to a live key: revoke it, or only report (finding and `key.leaked` event)."),
         .integer("leak_max_in_flight", \.leaks.maxInFlight, in: 1...1024, help: "Leak reports worked on at once per node; more are answered 429 with Retry-After."),
+
+        // Live provider connectors (issue 12)
+        ConnectorSettings.row,
     ]
 
     /// The setting of that name.

@@ -83,6 +83,13 @@ public struct KeywardConfiguration: Sendable {
     /// (settings `github_keys_file`, `leak_*`).
     public var leaks = LeakConfiguration()
 
+    // MARK: Connectors
+
+    /// Live provider connectors (setting `connectors`, a list in the configuration file): the
+    /// accounts keyward syncs external keys from and remediates them at. Only where each
+    /// connector's credential is (`env`, `file:PATH`) is configured, never the credential.
+    public var connectors: [ConnectorDeclaration] = []
+
     public init() {}
 }
 

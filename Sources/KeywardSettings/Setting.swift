@@ -70,6 +70,8 @@ extension Setting {
         case choice([String])
         case integer(ClosedRange<Int64>)
         case number(ClosedRange<Double>)
+        /// A list of mappings in the file, JSON in a flag or variable; `summary` says what.
+        case structured(String)
 
         /// "integer from 1 to 1024", "on or off", …
         public var summary: String {
@@ -82,6 +84,7 @@ extension Setting {
             case .choice(let values): values.joined(separator: ", ")
             case .integer(let range): "integer from \(range.lowerBound) to \(range.upperBound)"
             case .number(let range): "number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))"
+            case .structured(let summary): summary
             }
         }
 
@@ -94,7 +97,13 @@ extension Setting {
 /// Why a value was refused, without naming where it came from (``ConfigurationError`` adds that).
 public struct SettingValueError: Error, Equatable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// For a structured setting: the list item the problem is in (0-based), so that a file's
+    /// problem names that item's line.
+    public var item: Int?
+    public init(_ description: String, item: Int? = nil) {
+        self.description = description
+        self.item = item
+    }
 }
 
 extension String {

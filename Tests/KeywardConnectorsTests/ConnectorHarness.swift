@@ -95,10 +95,10 @@ final class ConnectorHarness: Sendable {
         return try await service.importDocuments(snapshot.documents, connector: name, by: admin, adjust: { record in
             guard let id = record.externalID, let fact = facts[id] else { return record }
             return fact.applied(to: record)
-        }, closing: { outcomes in
+        }, closing: { outcome in
             AuditDraft(actor: actor, action: "connector.synced", subjectKind: "connector", subjectID: name,
-                       details: ["documents": .number(Double(outcomes.count))])
-        })
+                       details: ["documents": .number(Double(outcome.imports.count))])
+        }).imports
     }
 
     /// The stored records of `provider`, by external id.

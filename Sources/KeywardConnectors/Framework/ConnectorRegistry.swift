@@ -13,6 +13,7 @@ public struct ConnectorRegistry: Sendable {
 
     /// Every connector this build carries.
     public static let builtIn = ConnectorRegistry(constructors: [
+        .awsIAM: { try AWSIAMConnector(context: $0) },
         .github: { try GitHubConnector(context: $0) },
         .gcpIAM: { try GCPIAMConnector(context: $0) },
         .openai: { try OpenAIConnector(context: $0) },

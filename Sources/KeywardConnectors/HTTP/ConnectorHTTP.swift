@@ -26,7 +26,7 @@ public final class ConnectorHTTP: Sendable {
     }
 
     public convenience init(transport: any ConnectorTransport, retry: RetryPolicy = RetryPolicy(),
-                sleep: @escaping Sleep = { try await Task.sleep(for: $0) }, now: @escaping @Sendable () -> Date = { Date() }) {
+                            sleep: @escaping Sleep = { try await Task.sleep(for: $0) }, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(transport: transport, retry: retry, sleep: sleep, now: now, state: SharedState())
     }
 

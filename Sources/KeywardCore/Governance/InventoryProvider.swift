@@ -33,8 +33,9 @@ public enum CredentialKind: String, Sendable, Codable, CaseIterable, Comparable 
 ///
 /// `disappeared` is set by an import when a record the source used to list is no longer in it:
 /// the key was probably deleted at the provider, but keyward keeps the record and its history.
+/// `deleted` is set when keyward itself deleted the key at its provider through a connector.
 public enum InventoryStatus: String, Sendable, Codable, CaseIterable, Comparable {
-    case active, rotating, disabled, expired, revoked, disappeared
+    case active, rotating, disabled, expired, revoked, disappeared, deleted
 
     /// States in which the credential still opens doors; most rules only look at these.
     public var isLive: Bool { self == .active || self == .rotating }

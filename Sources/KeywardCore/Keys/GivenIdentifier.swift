@@ -38,6 +38,10 @@ public struct GivenIdentifier: Sendable {
     /// key ids of 40 hex digits).
     public static let subject = GivenIdentifier(kind: "credential id", echoLimit: 80)
     public static let importKind = GivenIdentifier(kind: "import kind", noun: "kind")
+    /// A connector's name (at most 64 characters).
+    public static let connectorName = GivenIdentifier(kind: "connector name", noun: "name", echoLimit: 64)
+    /// An inventory record's id (`inv_` + 24 hex digits).
+    public static let recordID = GivenIdentifier(kind: "inventory record id")
 
     /// True when `text` is a well-formed key of any deployment.
     public static func looksLikeKey(_ text: some StringProtocol) -> Bool {

@@ -8,6 +8,8 @@ struct AWSAccessKeys {
     func run(_ bytes: [UInt8], context: inout ImportContext) throws -> ImportResult {
         let elements = try JSONRecords.elements(of: bytes, member: "AccessKeyMetadata", file: context.file)
         var users = Set<String>()
+        // Distinct key ids per user and creation second, in the order listed (see AWSAccessKeyIdentity).
+        var idsBySecond: [String: [String]] = [:]
         JSONRecords.each(elements, identity: { try? $0.string("UserName") }, context: &context) { element, context throws(RowProblem) in
             let user = try element.requiredString("UserName")
             let keyID = try element.requiredString("AccessKeyId")
@@ -22,8 +24,13 @@ struct AWSAccessKeys {
             case let other: throw RowProblem(field: "Status", reason: "expected Active or Inactive, got \(other.map { "\"\($0.prefix(20))\"" } ?? "nothing")")
             }
             users.insert(user)
+            let second = "\(user):\(created.millisecondsSinceEpoch / 1000)"
+            var ids = idsBySecond[second, default: []]
+            if !ids.contains(keyID) { ids.append(keyID) }
+            idsBySecond[second] = ids
+            let occurrence = ids.firstIndex(of: keyID)! + 1
             context.accept(InventoryRecord(
-                naturalKey: AWSAccessKeyIdentity.naturalKey(user: user, createdAt: created), provider: .aws, kind: .accessKey,
+                naturalKey: AWSAccessKeyIdentity.naturalKey(user: user, createdAt: created, occurrence: occurrence), provider: .aws, kind: .accessKey,
                 externalID: keyID, identity: user, name: "\(user) access key \(keyID.suffix(4))",
                 createdAt: created, lastRotatedAt: created, status: status, firstSeenAt: context.now), line: element.line)
         }

@@ -59,7 +59,9 @@ struct AWSCredentialReport {
         let user = try AWSUserRow(row, columns: columns)
         var records: [InventoryRecord] = []
         for slot in user.slots where slot.exists {
-            records.append(try slot.record(of: user, now: context.now))
+            // Two slots created in the same second are two keys (see AWSAccessKeyIdentity).
+            let sameSecond = records.filter { $0.createdAt.map { $0.millisecondsSinceEpoch / 1000 } == slot.lastRotated.map { $0.millisecondsSinceEpoch / 1000 } }
+            records.append(try slot.record(of: user, now: context.now, occurrence: sameSecond.count + 1))
         }
         for record in records { context.accept(record, line: row.line) }
         context.findings.append(contentsOf: user.findings(now: context.now, rootWindowDays: context.options.rootUsageWindowDays))

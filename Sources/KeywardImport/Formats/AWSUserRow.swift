@@ -4,9 +4,15 @@ import KeywardCore
 /// IAM user and creation time to the second. Both files state that time (as
 /// `access_key_N_last_rotated` and `CreateDate`; an AWS key's secret never changes, so its
 /// "last rotated" is its creation), and neither states the other's key id or slot.
+///
+/// A user's two keys made within the same second (scripts, emulators) would share that key, so
+/// the second distinct key of a user and second is `…:2`: in the report the later slot, in
+/// `list-access-keys` the second key id listed. (Which of the two gets the report's last-use
+/// figures is then a guess AWS gives no way to settle.)
 enum AWSAccessKeyIdentity {
-    static func naturalKey(user: String, createdAt: Timestamp) -> String {
-        "aws:access_key:\(user):\(createdAt.millisecondsSinceEpoch / 1000)"
+    static func naturalKey(user: String, createdAt: Timestamp, occurrence: Int = 1) -> String {
+        let base = "aws:access_key:\(user):\(createdAt.millisecondsSinceEpoch / 1000)"
+        return occurrence > 1 ? "\(base):\(occurrence)" : base
     }
 
     /// `arn:aws:iam::123456789012:user/ci` → `123456789012` (the fifth `:`-separated part).
@@ -59,7 +65,7 @@ struct AWSAccessKeySlot {
         }
     }
 
-    func record(of user: AWSUserRow, now: Timestamp) throws(RowProblem) -> InventoryRecord {
+    func record(of user: AWSUserRow, now: Timestamp, occurrence: Int = 1) throws(RowProblem) -> InventoryRecord {
         guard let created = lastRotated else {
             throw RowProblem(field: "access_key_\(number)_last_rotated", reason: "key \(number) has no creation time")
         }
@@ -67,7 +73,7 @@ struct AWSAccessKeySlot {
         if let enabled = user.passwordEnabled { attributes["password_enabled"] = enabled ? "true" : "false" }
         if let mfa = user.mfaActive { attributes["mfa_active"] = mfa ? "true" : "false" }
         return InventoryRecord(
-            naturalKey: AWSAccessKeyIdentity.naturalKey(user: user.name, createdAt: created),
+            naturalKey: AWSAccessKeyIdentity.naturalKey(user: user.name, createdAt: created, occurrence: occurrence),
             provider: .aws, kind: .accessKey, identity: user.name, account: user.account,
             name: "\(user.name) access key \(number)", createdAt: created, lastRotatedAt: created,
             lastUsedAt: lastUsed, lastUsedService: lastUsedService, lastUsedRegion: lastUsedRegion,

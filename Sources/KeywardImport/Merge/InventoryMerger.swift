@@ -81,7 +81,7 @@ struct InventoryMerger {
     mutating func markDisappeared(scope: DisappearanceScope, protectedIdentities: Set<String>) -> Int {
         guard accepted > 0 else { return 0 }
         var gone: [InventoryRecord] = []
-        for (position, record) in existing.enumerated() where listedLine[position] == 0 && record.status != .disappeared && scope.contains(record) {
+        for (position, record) in existing.enumerated() where listedLine[position] == 0 && record.status != .disappeared && record.status != .deleted && scope.contains(record) {
             if let identity = record.identity, protectedIdentities.contains(identity) { continue }
             var next = record
             next.status = .disappeared

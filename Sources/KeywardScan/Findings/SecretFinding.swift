@@ -133,13 +133,13 @@ public struct InventoryMatch: Sendable, Equatable {
         return nil
     }
 
-    /// The scan's status: `active` and `rotating` are live; disabled, revoked and disappeared
+    /// The scan's status: `active` and `rotating` are live; disabled, revoked, deleted and disappeared
     /// credentials are unusable now (`revoked`); unknown when the inventory does not hold it.
     public var status: LeakStatus {
         switch state {
         case .active?, .rotating?: .live
         case .expired?: .expired
-        case .disabled?, .revoked?, .disappeared?: .revoked
+        case .disabled?, .revoked?, .disappeared?, .deleted?: .revoked
         case nil: .unknown
         }
     }

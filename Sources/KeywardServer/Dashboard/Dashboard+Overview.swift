@@ -32,7 +32,7 @@ extension Dashboard {
                           items: review.map(attentionItem), more: "/ui/findings?attention=review"),
         ]
 
-        let statusOrder = ["active", "rotating", "expired", "disabled", "revoked", "disappeared"]
+        let statusOrder = ["active", "rotating", "expired", "disabled", "revoked", "disappeared", "deleted"]
         let statusBars = statusOrder.compactMap { status -> SVGChart.Bar? in
             guard let value = counts.byStatus[status] else { return nil }
             return SVGChart.Bar(label: status, value: value, style: "bar-\(status)", link: "/ui/inventory?status=\(status)")

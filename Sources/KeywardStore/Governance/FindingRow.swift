@@ -16,6 +16,8 @@ public enum FindingSource: String, Sendable, Codable, CaseIterable {
     case leak
     /// Usage monitoring: anomalies found in flushed usage (`anomaly-…` rules).
     case anomaly
+    /// Connectors: a provider that refused to deactivate or delete a key (`remediation-refused`).
+    case remediation
 }
 
 /// Mapping between ``KeywardCore/Finding`` and a row of `findings`.

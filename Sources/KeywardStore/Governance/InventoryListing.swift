@@ -128,7 +128,7 @@ extension SQLStore {
                 conditions.append("(status = \(bind: status.rawValue) AND (expires_at IS NULL OR expires_at > \(bind: at)))")
             case .expired:
                 conditions.append("(status = 'expired' OR (status IN ('active', 'rotating') AND expires_at IS NOT NULL AND expires_at <= \(bind: at)))")
-            case .disabled, .revoked, .disappeared:
+            case .disabled, .revoked, .disappeared, .deleted:
                 conditions.append("status = \(bind: status.rawValue)")
             }
         }

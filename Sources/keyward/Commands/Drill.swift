@@ -8,7 +8,7 @@ import KeywardCore
 struct Drill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Revocation drills: measure, on the running system, how long a revocation takes to reach every node.",
-        subcommands: [RevokeDrill.self, TabletopDrill.self]
+        subcommands: [RevokeDrill.self, TabletopDrill.self, DeactivateDrill.self]
     )
 }
 

@@ -200,9 +200,10 @@ extension Duration {
 /// Runs a client call with `KEYWARD_ADDR`/`KEYWARD_TOKEN`, turning failures into one clear line
 /// on stderr and exit code 2.
 enum Client {
-    static func run<T>(_ body: (KeywardClient) async throws -> T) async throws -> T {
+    static func run<T>(timeoutSeconds: Int64? = nil, _ body: (KeywardClient) async throws -> T) async throws -> T {
         do {
-            let client = try KeywardClient.fromEnvironment()
+            var client = try KeywardClient.fromEnvironment()
+            if let timeoutSeconds { client = try client.with(timeoutSeconds: timeoutSeconds) }
             return try await body(client)
         } catch let error as ClientError {
             Output.error(error.description)

@@ -41,6 +41,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .setting("leak_report_secret_file")) var leakReportSecretFile: String?
     @Option(help: .setting("leak_action")) var leakAction: String?
     @Option(help: .setting("leak_max_in_flight")) var leakMaxInFlight: String?
+    @Option(help: .setting("connectors")) var connectors: String?
 
     @Option(help: "YAML configuration file (env KEYWARD_CONFIG); docs/configuration.md lists its keys.")
     var config: String?
@@ -97,6 +98,7 @@ extension Setting.Kind {
         case .boolean: "on|off"
         case .choice(let values): values.joined(separator: "|")
         case .integer, .number: "n"
+        case .structured: "json"
         }
     }
 }

@@ -80,12 +80,12 @@ struct DatabaseOption: ParsableArguments {
     var isOffline: Bool { db != nil || databaseURL != nil }
 
     /// The deployment's configuration with these flags (and `policy` over the policy setting).
-    func resolve(policy: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ResolvedConfiguration {
+    func resolve(policy: String? = nil, config: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ResolvedConfiguration {
         var flags: [String: String] = [:]
         flags["db"] = db
         flags["database_url"] = databaseURL
         flags["policy"] = policy
-        return try ConfigurationLoader(flags: flags, configPath: nil, environment: environment).load()
+        return try ConfigurationLoader(flags: flags, configPath: config, environment: environment).load()
     }
 }
 

@@ -10,8 +10,8 @@ import KeywardStore
 struct InventoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
-        abstract: "List the inventory: keyward keys and imported external credentials, and past imports.",
-        subcommands: [List.self, Imports.self]
+        abstract: "List the inventory: keyward keys and imported external credentials, and past imports; deactivate external keys.",
+        subcommands: [List.self, Imports.self, InventoryRemediation.self, InventoryDeletion.self]
     )
 
     struct List: AsyncParsableCommand {
