@@ -86,6 +86,7 @@ let package = Package(
                 "KeywardCore", "KeywardImport", "KeywardStore", "KeywardGovernance",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -183,8 +184,13 @@ let package = Package(
             name: "KeywardConnectorsTests",
             dependencies: [
                 "KeywardConnectors", "KeywardCore", "KeywardImport", "KeywardGovernance", "KeywardStore", "KeywardTestSupport",
-                // The moto integration tests send through the production transport.
+                // The moto integration tests send through the production transport; the provider
+                // fakes of the github, gcp-iam, openai and anthropic tests are real HTTP servers, the
+                // Google one checks JWT signatures.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -162,6 +162,8 @@ extension GovernanceService {
         case .awsCredentialReport, .awsAccessKeys, .awsSecretsManager: return [.aws]
         case .gcpKeys: return [.gcp]
         case .githubPATs: return [.github]
+        case .openaiAPIKeys: return [.openai]
+        case .anthropicAPIKeys: return [.anthropic]
         case .csv, .json: return nil
         }
     }

@@ -11,6 +11,11 @@ public enum ImportKind: String, Sendable, Codable, CaseIterable {
     case awsSecretsManager = "aws-secrets-manager"
     /// GitHub `GET /orgs/{org}/personal-access-tokens` JSON array.
     case githubPATs = "github-pats"
+    /// OpenAI Admin API key listings (`GET /v1/organization/admin_api_keys`, project
+    /// `…/projects/{id}/api_keys` with `project_id` on each key).
+    case openaiAPIKeys = "openai-api-keys"
+    /// Anthropic Admin API `GET /v1/organizations/api_keys`.
+    case anthropicAPIKeys = "anthropic-api-keys"
     /// keyward's generic CSV column set (docs/governance.md).
     case csv
     /// keyward's generic JSON: an array of objects with the generic column names as members.

@@ -32,6 +32,8 @@ public enum Importer {
         case .gcpKeys: return try GCPServiceAccountKeys().run(try readAll(&source), context: &context)
         case .awsSecretsManager: return try AWSSecretsManager().run(try readAll(&source), context: &context)
         case .githubPATs: return try GitHubPATs().run(try readAll(&source), context: &context)
+        case .openaiAPIKeys: return try OpenAIAPIKeys().run(try readAll(&source), context: &context)
+        case .anthropicAPIKeys: return try AnthropicAPIKeys().run(try readAll(&source), context: &context)
         case .json: return try GenericImport().runJSON(try readAll(&source), context: &context)
         }
     }

@@ -14,6 +14,10 @@ public struct ConnectorRegistry: Sendable {
     /// Every connector this build carries.
     public static let builtIn = ConnectorRegistry(constructors: [
         .awsIAM: { try AWSIAMConnector(context: $0) },
+        .github: { try GitHubConnector(context: $0) },
+        .gcpIAM: { try GCPIAMConnector(context: $0) },
+        .openai: { try OpenAIConnector(context: $0) },
+        .anthropic: { try AnthropicConnector(context: $0) },
     ])
 
     /// Builds the connector `context` declares; reads its credential now, so a missing one is

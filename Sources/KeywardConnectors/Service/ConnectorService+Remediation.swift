@@ -89,7 +89,8 @@ extension ConnectorKind {
         case .awsIAM: .aws
         case .github: .github
         case .gcpIAM: .gcp
-        case .openai, .anthropic: .other
+        case .openai: .openai
+        case .anthropic: .anthropic
         }
     }
 }

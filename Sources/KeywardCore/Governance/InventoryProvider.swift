@@ -2,6 +2,10 @@
 /// and one report cover both them and the keys other systems issue.
 public enum InventoryProvider: String, Sendable, Codable, CaseIterable, Comparable {
     case keyward, aws, gcp, github, azure, other
+    /// OpenAI organisation admin keys and project API keys (issue 12's `openai` connector).
+    case openai
+    /// Anthropic (Claude API) organisation API keys (issue 12's `anthropic` connector).
+    case anthropic
 
     public static func < (lhs: InventoryProvider, rhs: InventoryProvider) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -9,7 +13,7 @@ public enum InventoryProvider: String, Sendable, Codable, CaseIterable, Comparab
 /// What sort of credential an inventory record is. Policies select on it because controls are
 /// written per kind (CIS AWS 2.12 speaks of IAM access keys, not of Secrets Manager secrets).
 public enum CredentialKind: String, Sendable, Codable, CaseIterable, Comparable {
-    /// A keyward-issued API key.
+    /// An API key: keyward's own (provider `keyward`) or an AI service's (`openai`, `anthropic`).
     case apiKey = "api_key"
     /// An AWS IAM user access key (`AKIA…`).
     case accessKey = "access_key"

@@ -1,7 +1,7 @@
 import KeywardCore
 
 /// `gcloud iam service-accounts keys list --format=json` (or the REST API's
-/// `serviceAccounts.keys.list`): an array of ServiceAccountKey objects (`name`, `keyAlgorithm`,
+/// `serviceAccounts.keys.list` answer, `{"keys": […]}`): an array of ServiceAccountKey objects (`name`, `keyAlgorithm`,
 /// `keyOrigin`, `keyType`, `validAfterTime`, `validBeforeTime`, `disabled`, `disableReason`,
 /// `extendedStatus`). The key id (last part of `name`) is the external id: it is the
 /// `private_key_id` in the key file, which is what a scanner finds.
@@ -25,7 +25,12 @@ struct GCPServiceAccountKeys {
     static let exposedFrameworks: [FrameworkReference] = [.nhi(2), .csf("DE.CM-09"), .csf("RS.MI-01")]
 
     func run(_ bytes: [UInt8], context: inout ImportContext) throws -> ImportResult {
-        let elements = try JSONRecords.elements(of: bytes, member: nil, file: context.file)
+        let documents = try JSONRecords.documents(of: bytes, file: context.file)
+        let elements = try JSONRecords.elements(in: documents, member: "keys", file: context.file)
+        // A `{"project": P, "keys": […]}` listing (what the gcp-iam connector writes) holds every
+        // user-managed key of every service account of P: it speaks for the whole project, so
+        // the keys of a deleted service account, or the last key of one, disappear too.
+        let projects = Set(documents.compactMap { $0.object != nil && $0["keys"]?.array != nil ? $0.descriptive("project") : nil })
         var accounts = Set<String>()
         JSONRecords.each(elements, identity: { (try? $0.string("name")).flatMap(GCPKeyName.init)?.serviceAccount }, context: &context) { element, context throws(RowProblem) in
             let resource = try element.requiredString("name")
@@ -59,7 +64,14 @@ struct GCPServiceAccountKeys {
                 context.findings.append(GCPServiceAccountKeys.exposedFinding(stored, name: name, exposure: exposure, disabled: disabled, now: context.now))
             }
         }
-        let scope = DisappearanceScope(providers: [.gcp], kinds: [.serviceAccountKey], identities: accounts)
+        var scope = DisappearanceScope(providers: [.gcp], kinds: [.serviceAccountKey], identities: accounts)
+        if !projects.isEmpty {
+            // Naming the identities too keeps the exposure findings of other projects' accounts
+            // out of this import's reach (findings are scoped by identity).
+            let wide = DisappearanceScope(providers: [.gcp], kinds: [.serviceAccountKey], accounts: projects)
+            scope = DisappearanceScope(providers: [.gcp], kinds: [.serviceAccountKey],
+                                       identities: accounts.union(context.merger.identities(in: wide)), accounts: projects)
+        }
         return context.finish(scope: scope, findingRules: GCPServiceAccountKeys.findingRules)
     }
 

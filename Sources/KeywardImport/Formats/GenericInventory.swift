@@ -15,7 +15,7 @@ protocol GenericFields {
 ///
 /// | column | required | meaning |
 /// |---|---|---|
-/// | provider | yes | aws, gcp, github, azure, other |
+/// | provider | yes | aws, gcp, github, azure, openai, anthropic, other |
 /// | external_id | yes | the provider's non-secret identifier |
 /// | kind | no | access_key, service_account_key, personal_access_token, secret, api_key, other (default) |
 /// | identity, account, name, owner, purpose, system | no | text |
@@ -39,7 +39,7 @@ enum GenericInventory {
         let providerText = try fields.text("provider")?.lowercased()
         guard let providerText else { throw RowProblem(field: "provider", reason: "is empty") }
         guard let provider = InventoryProvider(rawValue: providerText), provider != .keyward else {
-            throw RowProblem(field: "provider", reason: "\"\(providerText.prefix(30))\" is not one of aws, gcp, github, azure, other")
+            throw RowProblem(field: "provider", reason: "\"\(providerText.prefix(30))\" is not one of aws, gcp, github, azure, openai, anthropic, other")
         }
         guard let externalID = try fields.text("external_id") else { throw RowProblem(field: "external_id", reason: "is empty") }
         var kind = CredentialKind.other

@@ -6,9 +6,23 @@ import KeywardCore
 /// become scopes such as `repository:contents:write`; `repository_selection: all` adds
 /// `repositories:all`, which the default policy treats as a wildcard. Members it does not read
 /// are ignored, and so are `token_name` and `token_id` in a shape other than text.
+///
+/// A `{"organization": ORG, "tokens": […]}` document (what the `github` connector writes) names
+/// the organisation: its tokens carry it as their account, and it speaks for that organisation
+/// only, so syncing one organisation never marks another's tokens disappeared.
 struct GitHubPATs {
     func run(_ bytes: [UInt8], context: inout ImportContext) throws -> ImportResult {
-        let elements = try JSONRecords.elements(of: bytes, member: nil, file: context.file)
+        var organisations = Set<String>()
+        for document in try JSONRecords.documents(of: bytes, file: context.file) {
+            let organisation = document.object != nil ? document.descriptive("organization") : nil
+            if let organisation { organisations.insert(organisation) }
+            read(try JSONRecords.elements(in: [document], member: "tokens", file: context.file), organisation: organisation, context: &context)
+        }
+        let scope = DisappearanceScope(providers: [.github], kinds: [.personalAccessToken], accounts: organisations.isEmpty ? nil : organisations)
+        return context.finish(scope: scope, findingRules: [])
+    }
+
+    private func read(_ elements: [LocatedJSON], organisation: String?, context: inout ImportContext) {
         JSONRecords.each(elements, identity: { try? $0["owner"]?.string("login") }, context: &context) { element, context throws(RowProblem) in
             let id = try element.requiredString("id")
             guard let ownerNode = element["owner"], ownerNode.object != nil else { throw RowProblem(field: "owner", reason: "is missing") }
@@ -25,13 +39,11 @@ struct GitHubPATs {
             let granted = try element.time("access_granted_at")
             context.accept(InventoryRecord(
                 naturalKey: "github:personal_access_token:\(id)", provider: .github, kind: .personalAccessToken,
-                externalID: id, identity: login, name: tokenName ?? "\(login) token \(id)", owner: login,
+                externalID: id, identity: login, account: organisation, name: tokenName ?? "\(login) token \(id)", owner: login,
                 scopes: scopes.sorted(), createdAt: granted, lastRotatedAt: granted, lastUsedAt: try element.time("token_last_used_at"),
                 expiresAt: try element.time("token_expires_at"), status: expired ? .expired : .active,
                 attributes: attributes, firstSeenAt: context.now), line: element.line)
         }
-        let scope = DisappearanceScope(providers: [.github], kinds: [.personalAccessToken])
-        return context.finish(scope: scope, findingRules: [])
     }
 
     /// `{"repository": {"contents": "write"}, "organization": {...}}` → `repository:contents:write`.

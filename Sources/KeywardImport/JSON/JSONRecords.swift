@@ -6,8 +6,14 @@ enum JSONRecords {
     /// every top-level object (`AccessKeyMetadata`, `SecretList`). A file with neither is not an
     /// export of this kind, and fails whole.
     static func elements(of bytes: [UInt8], member: String?, file: String) throws -> [LocatedJSON] {
+        try elements(in: try documents(of: bytes, file: file), member: member, file: file)
+    }
+
+    /// The record objects of `documents` (see ``elements(of:member:file:)``), for a format that
+    /// also reads members beside the array.
+    static func elements(in documents: [LocatedJSON], member: String?, file: String) throws -> [LocatedJSON] {
         var elements: [LocatedJSON] = []
-        for document in try documents(of: bytes, file: file) {
+        for document in documents {
             if let array = document.array {
                 for element in array {
                     if let member, let nested = element[member]?.array { elements.append(contentsOf: nested) } else { elements.append(element) }

@@ -68,6 +68,12 @@ struct InventoryMerger {
         return .updated(next)
     }
 
+    /// The identities of the existing records in `scope`: a listing that speaks for whole
+    /// accounts speaks for every identity they held, including those it no longer lists.
+    func identities(in scope: DisappearanceScope) -> Set<String> {
+        Set(existing.lazy.filter(scope.contains).compactMap(\.identity))
+    }
+
     /// Marks as disappeared every record in `scope` that this import did not list, except those of
     /// `protectedIdentities` (identities on rejected rows: their keys may well still exist). An
     /// import that accepted nothing marks nothing: an empty or wholly broken file is no evidence

@@ -20,6 +20,8 @@ enum ItemDescription {
         case .gcp: return "GCP"
         case .github: return "GitHub"
         case .azure: return "Azure"
+        case .openai: return "OpenAI"
+        case .anthropic: return "Anthropic"
         case .other: return "external"
         }
     }
@@ -40,6 +42,8 @@ enum ItemDescription {
         case .aws: return "IAM user"
         case .gcp: return "service account"
         case .github: return "user"
+        case .openai: return "owner"
+        case .anthropic: return "created by"
         default: return "identity"
         }
     }
@@ -56,6 +60,8 @@ enum ItemDescription {
             return "Create a new key for \(item.identity ?? "the service account"), deploy it, then disable and delete the old one; better, switch to workload identity federation."
         case (.github, _):
             return "Regenerate the token with an expiry, update its consumers, and revoke the old one."
+        case (.openai, _), (.anthropic, _):
+            return "Create a new key in the same project or workspace, move its consumers over, then delete (OpenAI) or archive (Anthropic) the old one."
         default:
             return "Issue a replacement, move its consumers over, then revoke the old credential at its provider."
         }
@@ -71,6 +77,10 @@ enum ItemDescription {
             return "Disable it (gcloud iam service-accounts keys disable \(item.subject.externalID ?? "KEY_ID") --iam-account \(item.identity ?? "SA")) and delete it once nothing breaks."
         case (.github, _):
             return "Revoke the token in the organisation's personal access token settings."
+        case (.openai, _):
+            return "Delete it in the OpenAI organisation's API key settings (or through an openai connector allowed to delete)."
+        case (.anthropic, _):
+            return "Deactivate it in the Claude Console (or through an anthropic connector allowed to deactivate), and archive it once nothing breaks."
         default:
             return "Disable or delete it at its provider if nothing needs it."
         }
