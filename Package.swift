@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Webhook deliveries.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Resolving webhook hosts on NIO's blocking pool (WebhookTarget).
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // The verify fast path: a channel handler on Hummingbird's HTTP parts.
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -54,6 +54,19 @@ extension KeywardConfiguration {
                      configuration.webhooks.connectTimeoutMilliseconds = min(configuration.webhooks.connectTimeoutMilliseconds, milliseconds)
                  }),
         .integer("webhook_concurrency", \.webhooks.maxInFlight, in: 1...1024, help: "Deliveries sent at once, over all subscriptions."),
+        .custom("webhook_allowed_networks", kind: .list, help: """
+            Networks (CIDRs, comma-separated) webhook deliveries may connect to although they are loopback, private, link-local, \
+            carrier-grade NAT or otherwise not the public internet, which are refused by default (SSRF); e.g. 10.20.0.0/16.
+            """,
+            assign: { configuration, text throws(SettingValueError) in
+                var networks: [CIDR] = []
+                for item in text.split(separator: ",").map({ String($0).trimmed }) where !item.isEmpty {
+                    guard let network = CIDR(item) else { throw SettingValueError("must be CIDRs such as 10.0.0.0/8 or fd00::/8, got \(item.quoted)") }
+                    networks.append(network)
+                }
+                configuration.webhooks.targets.allowedNetworks = networks
+            },
+            read: { configuration in .array(configuration.webhooks.targets.allowedNetworks.map { .string($0.description) }) }),
 
         // Leak intake
         .optionalText("github_keys_file", \.leaks.githubKeysPath, flag: "--github-keys", help: """

@@ -16,6 +16,7 @@ struct ConfigCLITests {
         case "prefix": return "acme"
         case "environments": return "prod,dev"
         case "webhooks": return "off"
+        case "webhook_allowed_networks": return "10.0.0.0/8,fd00::/8"
         case "leak_action": return "report"
         case "leak_report_secret": return String(repeating: "z", count: 40)
         case "leak_report_secret_file":
