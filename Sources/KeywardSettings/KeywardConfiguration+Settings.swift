@@ -16,6 +16,12 @@ extension KeywardConfiguration {
             assign: { configuration, text throws(SettingValueError) in configuration.databaseURL = try Setting.nonEmpty(text) },
             read: { configuration in configuration.databaseURL.map { .string(redactedDatabaseURL($0)) } ?? .null }),
 
+        .optionalText("master_key_file", \.masterKeyFile, help: """
+            The master key that seals stored secrets (webhook signing secrets) and derives dashboard CSRF tokens: 32 random bytes, \
+            base64, one key per line (the first seals, every one opens, for rotation). Default: `<db>.key` beside the SQLite \
+            database, created 0600 when missing. Required with database_url: the same file on every node.
+            """),
+
         // Server
         .text("host", \.host, help: "The address the server listens on."),
         .integer("port", \.port, in: 0...65535, help: "The port the server listens on; 0 picks a free one."),

@@ -64,23 +64,23 @@ struct WebhookFixture {
         return fixture
     }
 
-    static func openNode(directory: URL, postgresURL: String?, clock: ManualClock) async throws -> KeywardNode {
+    static func openNode(directory: URL, postgresURL: String?, clock: ManualClock, keyring: MasterKeyring = .ephemeral) async throws -> KeywardNode {
         var configuration = KeywardConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
         configuration.port = 0
         configuration.webhooks.targets = loopbackAllowed
         let store: SQLStore
         if let postgresURL {
-            store = try await SQLStore.openPostgres(url: postgresURL)
+            store = try await SQLStore.openPostgres(url: postgresURL, keyring: keyring)
         } else {
-            store = try await SQLStore.openSQLite(path: configuration.databasePath)
+            store = try await SQLStore.openSQLite(path: configuration.databasePath, keyring: keyring)
         }
         return try await KeywardNode(store: store, configuration: configuration, clock: clock)
     }
 
     /// Another node on the same database (a restart, or a second server).
-    func openAnotherNode() async throws -> KeywardNode {
-        let node = try await Self.openNode(directory: directory, postgresURL: postgresURL, clock: clock)
+    func openAnotherNode(keyring: MasterKeyring = .ephemeral) async throws -> KeywardNode {
+        let node = try await Self.openNode(directory: directory, postgresURL: postgresURL, clock: clock, keyring: keyring)
         cleanup.stores.withLock { $0.append(node.store) }
         return node
     }

@@ -42,7 +42,7 @@ struct WebhookSender: Sendable {
         var status: Int?
         var failure: String?
         do {
-            let signature = try WebhookSignature(secret: delivery.secret)
+            let signature = try WebhookSignature(secret: delivery.secret.get())
             let timestamp = at.millisecondsSinceEpoch / 1000
             let body = Array(delivery.payload.utf8)
             var request = HTTPClientRequest(url: delivery.url)
@@ -71,6 +71,8 @@ struct WebhookSender: Sendable {
                     throw error
                 }
             }
+        } catch let sealed as SealedSecretError {
+            failure = "cannot open the subscription's signing secret: \(sealed)"
         } catch let refused as WebhookTarget.Refused {
             failure = refused.description
         } catch is DeadlineExceeded {

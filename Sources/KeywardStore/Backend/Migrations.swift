@@ -86,6 +86,7 @@ public enum Migrations {
         UsageMigration.migration,
         WebhookMigration.migration,
         OwnerFoldingMigration.migration,
+        DashboardCSRFMigration.migration,
     ]
 
     // The highest version, wherever it sits in the list (lanes append their migrations in any order).
