@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import KeywardAPI
 import KeywardCore
@@ -12,6 +13,9 @@ public enum KeywardApplication {
     public static func routes(_ node: KeywardNode) -> [APIRoute] {
         SystemRoutes.routes() + [VerifyRoute.route(node), MetricsRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node) + UsageRoutes.routes(node) + WebhookRoutes.routes(node)
     }
+
+    /// The methods a known path answers 405 to when it has no route for them.
+    static let answeredMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace]
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
         let router = Router(context: KeywardRequestContext.self)
@@ -30,6 +34,16 @@ public enum KeywardApplication {
                 }
                 let credential = try await scope.asyncMap { try await authenticator.authenticate(request, context: context, scope: $0) }
                 return try await handler(request, context, credential)
+            }
+        }
+        // A known path with a method it does not have is 405 with `Allow` (Hummingbird's router
+        // would answer 404, as for a path that does not exist).
+        for (path, methods) in Dictionary(grouping: routes(node), by: \.routerPath).mapValues({ $0.map(\.method) }) {
+            let allow = HTTPFields([HTTPField(name: .allow, value: methods.map(\.rawValue).joined(separator: ", "))])
+            for method in KeywardApplication.answeredMethods where !methods.contains(method) {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed on this route", headers: allow)
+                }
             }
         }
         // The dashboard's HTML pages (issue 7) are not API routes: registered beside the list,
