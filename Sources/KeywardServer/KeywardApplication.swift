@@ -1,5 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import KeywardAPI
 import KeywardCore
 import KeywardStore
@@ -61,11 +63,16 @@ public enum KeywardApplication {
         let configuration = node.configuration
         let endpoint = node.verifyEndpoint
         let serverName = "keyward"
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [
+            VerifyFastPath(endpoint: endpoint, maxBodyBytes: configuration.maxBodyBytes, serverName: serverName),
+        ]))
+        // Over TLS the fast path sits behind the TLS handler, in the same HTTP/1 pipeline. The
+        // builder only captures the configuration (its `throws` is for the channel it builds at
+        // start, from files the node already checked), so `try!` cannot fire here.
+        let server = node.tls.map { files in try! HTTPServerBuilder.tls(http1, tlsConfiguration: files.configuration()) } ?? http1
         return Application(
             router: router(node),
-            server: .http1(configuration: .init(additionalChannelHandlers: [
-                VerifyFastPath(endpoint: endpoint, maxBodyBytes: configuration.maxBodyBytes, serverName: serverName),
-            ])),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [
                 UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),

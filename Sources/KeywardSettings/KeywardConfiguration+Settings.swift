@@ -27,6 +27,11 @@ extension KeywardConfiguration {
         .integer("port", \.port, in: 0...65535, help: "The port the server listens on; 0 picks a free one."),
         .integer("max_body_bytes", \.maxBodyBytes, in: 1024...(16 << 20), help: "The largest request body of the API routes, in bytes (imports and leak reports have their own limits)."),
         .choice("log_level", \.logLevel, help: "The least severe level that is logged."),
+        .optionalText("tls_cert_file", \.tlsCertFile, flag: "--tls-cert", help: """
+            Serve HTTPS with this certificate chain (PEM; with tls_key_file). Both files are re-read when either changes \
+            (checked at each new connection), so a renewed certificate needs no restart.
+            """),
+        .optionalText("tls_key_file", \.tlsKeyFile, flag: "--tls-key", help: "The private key (PEM) of tls_cert_file."),
 
         // Keys
         .text("prefix", \.keyPrefix, help: "The prefix of every key this deployment issues (`kw` in `kw_live_…`): 1-16 lowercase letters or digits."),

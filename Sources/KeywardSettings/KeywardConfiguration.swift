@@ -32,6 +32,10 @@ public struct KeywardConfiguration: Sendable {
     /// database, created 0600 when missing; a PostgreSQL deployment must name one (the same file
     /// on every node).
     public var masterKeyFile: String?
+    /// The server's TLS certificate chain and private key (PEM files, settings `tls_cert_file`
+    /// and `tls_key_file`): both or neither; nil serves plain HTTP (behind a TLS proxy).
+    public var tlsCertFile: String?
+    public var tlsKeyFile: String?
 
     // MARK: Server
 

@@ -23,7 +23,7 @@ struct ConfigCLITests {
             let path = directory.appendingPathComponent("secrets").path
             try (String(repeating: "y", count: 40) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             return path
-        case "policy", "github_keys_file", "master_key_file": return "/nonexistent/\(name)"
+        case "policy", "github_keys_file", "master_key_file", "tls_cert_file", "tls_key_file": return "/nonexistent/\(name)"
         case "anomalies.spike_factor": return "3.5"
         default: return ""  // an integer: its lower bound, read from the reference
         }

@@ -17,6 +17,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .setting("port")) var port: String?
     @Option(help: .setting("max_body_bytes")) var maxBodyBytes: String?
     @Option(help: .setting("log_level")) var logLevel: String?
+    @Option(help: .setting("tls_cert_file")) var tlsCert: String?
+    @Option(help: .setting("tls_key_file")) var tlsKey: String?
     @Option(help: .setting("prefix")) var prefix: String?
     @Option(help: .setting("environments")) var environments: String?
     @Option(help: .setting("policy")) var policy: String?
