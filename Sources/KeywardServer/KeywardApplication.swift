@@ -16,8 +16,9 @@ public enum KeywardApplication {
         SystemRoutes.routes() + [VerifyRoute.route(node), MetricsRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node) + UsageRoutes.routes(node) + WebhookRoutes.routes(node)
     }
 
-    /// The methods a known path answers 405 to when it has no route for them.
-    static let answeredMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace]
+    /// The methods a known path answers 405 to when it has no route for them (QUERY: the
+    /// safe method with a body of draft-ietf-httpbis-safe-method-w-body, which schemathesis tries).
+    static let answeredMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
         let router = Router(context: KeywardRequestContext.self)

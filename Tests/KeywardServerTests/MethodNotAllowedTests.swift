@@ -10,7 +10,8 @@ struct MethodNotAllowedTests {
     func methodNotAllowed() async throws {
         try await ServerFixture.withRouter { fixture, client in
             for (method, path, allowed) in [(HTTPRequest.Method.trace, "/v1/keys", ["GET", "POST"]), (.put, "/v1/keys", ["GET", "POST"]),
-                                            (.options, "/healthz", ["GET"]), (.trace, "/v1/verify", ["POST"]), (.delete, "/v1/webhooks", ["GET", "POST"])] {
+                                            (.options, "/healthz", ["GET"]), (.trace, "/v1/verify", ["POST"]), (.delete, "/v1/webhooks", ["GET", "POST"]),
+                                            (try #require(HTTPRequest.Method("QUERY")), "/v1/keys/lookup", ["POST"])] {
                 let answer = try await client.call(method, path, token: fixture.admin)
                 #expect(answer.status == .methodNotAllowed, "\(method) \(path) → \(answer.status)")
                 let allow = answer.headers[.allow] ?? ""
