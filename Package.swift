@@ -125,6 +125,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 // Webhook deliveries.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Resolving webhook hosts on NIO's blocking pool (WebhookTarget).
+                .product(name: "NIOPosix", package: "swift-nio"),
+                // Optional TLS (`--tls-cert`, `--tls-key`), its files re-read when they change.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // The verify fast path: a channel handler on Hummingbird's HTTP parts.
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -211,6 +216,9 @@ let package = Package(
                 // EmbeddedChannel: the verify fast path's handler tested without sockets.
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // A client that trusts the TLS test's self-signed certificate.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -78,12 +78,15 @@ public struct Deployment: Sendable {
     }
 
     /// Opens and migrates the database of the configuration: PostgreSQL when `database_url` is
-    /// set, else the SQLite file of `db`.
+    /// set, else the SQLite file of `db`; stored secrets are sealed under the master key of
+    /// `master_key_file` (``keyring(_:database:)``).
     public static func openStore(_ resolved: ResolvedConfiguration, existing: Bool = false, logger: Logger = Logger(label: "keyward")) async throws -> SQLStore {
-        switch DatabaseLocation(resolved) {
+        let location = DatabaseLocation(resolved)
+        switch location {
         case .postgres(let url):
+            let keyring = try keyring(resolved, database: location)
             do {
-                return try await SQLStore.openPostgres(url: url, logger: logger)
+                return try await SQLStore.openPostgres(url: url, keyring: keyring, logger: logger)
             } catch let error as StoreError {
                 throw resolved.problem("database_url", error.description)
             }
@@ -91,8 +94,40 @@ public struct Deployment: Sendable {
             if existing, !FileManager.default.fileExists(atPath: path) {
                 throw resolved.problem("db", "names no keyward database: \(path) does not exist")
             }
-            return try await SQLStore.openSQLite(path: path, logger: logger)
+            return try await SQLStore.openSQLite(path: path, keyring: try keyring(resolved, database: location), logger: logger)
         }
+    }
+
+    /// The master keys of a deployment: those of `master_key_file`; without it, a SQLite
+    /// deployment's `<db>.key`, created on first use (by `keyward init`, or `serve` on a fresh
+    /// database). PostgreSQL nodes share a database and so must share a key: one is required.
+    public static func keyring(_ resolved: ResolvedConfiguration, database: DatabaseLocation) throws -> MasterKeyring {
+        let named = resolved.configuration.masterKeyFile
+        let path: String
+        switch (database, named) {
+        case (_, let named?):
+            path = named
+        case (.postgres, nil):
+            throw resolved.problem("master_key_file", """
+                must be set with database_url (KEYWARD_MASTER_KEY_FILE): every node seals and opens the same secrets, so all need \
+                the same key file; create one with `openssl rand -base64 32 > keyward.key && chmod 600 keyward.key`
+                """)
+        case (.sqlite(let database), nil):
+            path = MasterKeyFile.defaultPath(database: database)
+        }
+        do {
+            return try MasterKeyFile.load(path, create: named == nil)
+        } catch {
+            throw resolved.problem("master_key_file", error.description)
+        }
+    }
+
+    /// Re-seals every stored secret under the first key of `newKeyFile` (created with a new key
+    /// when missing), opening them with the deployment's keys or the new file's. Returns the new
+    /// key and what was re-sealed.
+    public func rotateMasterKey(newKeyFile: String) async throws -> (key: MasterKey, resealing: SQLStore.Resealing) {
+        let newKeys = try MasterKeyFile.load(newKeyFile, create: true)
+        return (newKeys.current, try await store.resealSecrets(under: newKeys))
     }
 
     /// Closes the store.

@@ -1,5 +1,7 @@
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import KeywardAPI
 import KeywardCore
 import KeywardSettings
@@ -15,6 +17,10 @@ public enum KeywardApplication {
         SystemRoutes.routes() + [VerifyRoute.route(node), MetricsRoute.route(node)] + KeyRoutes.routes(node) + AuditRoutes.routes(node) + DrillRoutes.routes(node) + GovernanceRoutes.routes(node) + LeakRoutes.routes(node) + UsageRoutes.routes(node) + WebhookRoutes.routes(node)
             + ConnectorRoutes.routes(node)
     }
+
+    /// The methods a known path answers 405 to when it has no route for them (QUERY: the
+    /// safe method with a body of draft-ietf-httpbis-safe-method-w-body, which schemathesis tries).
+    static let answeredMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     public static func router(_ node: KeywardNode) -> Router<KeywardRequestContext> {
         let router = Router(context: KeywardRequestContext.self)
@@ -34,6 +40,16 @@ public enum KeywardApplication {
                 }
                 let credential = try await scope.asyncMap { try await authenticator.authenticate(request, context: context, scope: $0) }
                 return try await handler(request, context, credential)
+            }
+        }
+        // A known path with a method it does not have is 405 with `Allow` (Hummingbird's router
+        // would answer 404, as for a path that does not exist).
+        for (path, methods) in Dictionary(grouping: routes(node), by: \.routerPath).mapValues({ $0.map(\.method) }) {
+            let allow = HTTPFields([HTTPField(name: .allow, value: methods.map(\.rawValue).joined(separator: ", "))])
+            for method in KeywardApplication.answeredMethods where !methods.contains(method) {
+                router.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw APIError(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed on this route", headers: allow)
+                }
             }
         }
         // The dashboard's HTML pages (issue 7) are not API routes: registered beside the list,
@@ -56,14 +72,20 @@ public enum KeywardApplication {
         let budget = VerifyBufferBudget(bytes: limits.verifyBufferBytes)
         let proxies = TrustedProxies(networks: limits.trustedProxies)
         let fastPathBody = min(configuration.maxBodyBytes, ConnectionLimits.verifyBufferBytesPerConnection)
+        let http1 = HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [
+                RequestPhaseObserver(),
+                VerifyFastPath(endpoint: endpoint, maxBodyBytes: fastPathBody, serverName: serverName, budget: budget, proxies: proxies),
+            ])), registry: registry, limits: limits)
+        }
+        // Over TLS the guard and the fast path sit behind the TLS handler, in the same HTTP/1
+        // pipeline (a handshake that never ends is closed by the guard's idle deadline). The
+        // builder only captures the configuration (its `throws` is for the channel it builds at
+        // start, from files the node already checked), so `try!` cannot fire here.
+        let server = node.tls.map { files in try! HTTPServerBuilder.tls(http1, tlsConfiguration: files.configuration()) } ?? http1
         return Application(
             router: router(node),
-            server: HTTPServerBuilder { responder in
-                GuardedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [
-                    RequestPhaseObserver(),
-                    VerifyFastPath(endpoint: endpoint, maxBodyBytes: fastPathBody, serverName: serverName, budget: budget, proxies: proxies),
-                ])), registry: registry, limits: limits)
-            },
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
             services: [
                 UsageFlusher(node: node, interval: .milliseconds(configuration.usageFlushIntervalMilliseconds)),

@@ -34,6 +34,8 @@ public final class KeywardNode: Sendable {
     public let anomalies: AnomalyMonitor
     /// The work of `POST /v1/verify`, shared by its route and its event-loop fast path.
     let verifyEndpoint: VerifyEndpoint
+    /// The TLS certificate and key when the node serves HTTPS (`tls_cert_file`, `tls_key_file`).
+    public let tls: TLSCertificateFiles?
 
     /// Builds a node on an open store and loads every key into the verify index.
     public convenience init(store: SQLStore, configuration: KeywardConfiguration, clock: any WallClock = SystemClock(),
@@ -72,7 +74,23 @@ public final class KeywardNode: Sendable {
         self.authenticator = authenticator
         self.verifyEndpoint = VerifyEndpoint(authenticator: authenticator, metrics: metrics)
         self.changeFeed = try store.changeFeed(since: clock.now(), clock: clock)
+        tls = try Self.tlsFiles(resolved, logger: logger)
         try await reloadIndex()
+    }
+
+    /// The TLS files of the configuration: both or neither, readable and matching.
+    static func tlsFiles(_ resolved: ResolvedConfiguration, logger: Logger) throws -> TLSCertificateFiles? {
+        switch (resolved.configuration.tlsCertFile, resolved.configuration.tlsKeyFile) {
+        case (nil, nil): return nil
+        case (_?, nil): throw resolved.problem("tls_key_file", "must be set with tls_cert_file")
+        case (nil, _?): throw resolved.problem("tls_cert_file", "must be set with tls_key_file")
+        case let (certificate?, key?):
+            do {
+                return try TLSCertificateFiles(certificatePath: certificate, keyPath: key, logger: logger)
+            } catch let error as TLSFileError {
+                throw resolved.problem("tls_cert_file", error.description)
+            }
+        }
     }
 
     /// Reads every key from the store into the verify index.

@@ -16,6 +16,12 @@ extension KeywardConfiguration {
             assign: { configuration, text throws(SettingValueError) in configuration.databaseURL = try Setting.nonEmpty(text) },
             read: { configuration in configuration.databaseURL.map { .string(redactedDatabaseURL($0)) } ?? .null }),
 
+        .optionalText("master_key_file", \.masterKeyFile, help: """
+            The master key that seals stored secrets (webhook signing secrets) and derives dashboard CSRF tokens: 32 random bytes, \
+            base64, one key per line (the first seals, every one opens, for rotation). Default: `<db>.key` beside the SQLite \
+            database, created 0600 when missing. Required with database_url: the same file on every node.
+            """),
+
         // Server
         .text("host", \.host, help: "The address the server listens on."),
         .integer("port", \.port, in: 0...65535, help: "The port the server listens on; 0 picks a free one."),
@@ -40,6 +46,11 @@ extension KeywardConfiguration {
                 configuration.limits.trustedProxies = networks
             },
             read: { configuration in .array(configuration.limits.trustedProxies.map { .string($0.description) }) }),
+        .optionalText("tls_cert_file", \.tlsCertFile, flag: "--tls-cert", help: """
+            Serve HTTPS with this certificate chain (PEM; with tls_key_file). Both files are re-read when either changes \
+            (checked at each new connection), so a renewed certificate needs no restart.
+            """),
+        .optionalText("tls_key_file", \.tlsKeyFile, flag: "--tls-key", help: "The private key (PEM) of tls_cert_file."),
 
         // Keys
         .text("prefix", \.keyPrefix, help: "The prefix of every key this deployment issues (`kw` in `kw_live_…`): 1-16 lowercase letters or digits."),
@@ -75,6 +86,19 @@ extension KeywardConfiguration {
                      configuration.webhooks.connectTimeoutMilliseconds = min(configuration.webhooks.connectTimeoutMilliseconds, milliseconds)
                  }),
         .integer("webhook_concurrency", \.webhooks.maxInFlight, in: 1...1024, help: "Deliveries sent at once, over all subscriptions."),
+        .custom("webhook_allowed_networks", kind: .list, help: """
+            Networks (CIDRs, comma-separated) webhook deliveries may connect to although they are loopback, private, link-local, \
+            carrier-grade NAT or otherwise not the public internet, which are refused by default (SSRF); e.g. 10.20.0.0/16.
+            """,
+            assign: { configuration, text throws(SettingValueError) in
+                var networks: [CIDR] = []
+                for item in text.split(separator: ",").map({ String($0).trimmed }) where !item.isEmpty {
+                    guard let network = CIDR(item) else { throw SettingValueError("must be CIDRs such as 10.0.0.0/8 or fd00::/8, got \(item.quoted)") }
+                    networks.append(network)
+                }
+                configuration.webhooks.targets.allowedNetworks = networks
+            },
+            read: { configuration in .array(configuration.webhooks.targets.allowedNetworks.map { .string($0.description) }) }),
 
         // Leak intake
         .optionalText("github_keys_file", \.leaks.githubKeysPath, flag: "--github-keys", help: """

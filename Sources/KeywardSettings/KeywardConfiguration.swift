@@ -27,6 +27,15 @@ public struct KeywardConfiguration: Sendable {
     /// A PostgreSQL URL (setting `database_url`): several stateless nodes may share one database.
     /// nil runs on the SQLite file of ``databasePath``.
     public var databaseURL: String?
+    /// The file of the master key that seals stored secrets (setting `master_key_file`): base64
+    /// keys, one per line, the first sealing and all opening. nil: `<db>.key` beside the SQLite
+    /// database, created 0600 when missing; a PostgreSQL deployment must name one (the same file
+    /// on every node).
+    public var masterKeyFile: String?
+    /// The server's TLS certificate chain and private key (PEM files, settings `tls_cert_file`
+    /// and `tls_key_file`): both or neither; nil serves plain HTTP (behind a TLS proxy).
+    public var tlsCertFile: String?
+    public var tlsKeyFile: String?
 
     // MARK: Server
 

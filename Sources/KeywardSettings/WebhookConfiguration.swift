@@ -21,6 +21,9 @@ public struct WebhookConfiguration: Sendable {
     public var leaseMilliseconds = 30_000
     /// Response bodies are read (and discarded) up to this size, then the connection is dropped.
     public var maxResponseBytes = 64 * 1024
+    /// The addresses deliveries may connect to: not loopback, private, link-local, metadata and
+    /// the like unless `webhook_allowed_networks` opts a range back in.
+    public var targets = OutboundAddressPolicy()
 
     public init() {}
 }

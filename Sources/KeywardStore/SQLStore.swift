@@ -9,28 +9,36 @@ import SQLKit
 public final class SQLStore: Sendable {
     public let backend: any SQLBackend
     public let logger: Logger
+    /// The master keys that seal stored secrets (webhook signing secrets) and derive the ones
+    /// never stored (dashboard CSRF tokens). A deployment gives its key file's keys
+    /// (`KeywardDeployment`); the default is a key of this process only.
+    public let keyring: MasterKeyring
 
-    public init(backend: any SQLBackend, logger: Logger = Logger(label: "keyward.store")) {
+    public init(backend: any SQLBackend, keyring: MasterKeyring = .ephemeral, logger: Logger = Logger(label: "keyward.store")) {
         self.backend = backend
+        self.keyring = keyring
         self.logger = logger
     }
 
     /// Opens the embedded SQLite store at `path`, creating and migrating it as needed.
-    public static func openSQLite(path: String, durability: SQLiteBackend.Durability = .normal, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
-        try await migrated(SQLiteBackend.open(path: path, durability: durability, logger: logger), logger: logger)
+    public static func openSQLite(path: String, durability: SQLiteBackend.Durability = .normal, keyring: MasterKeyring = .ephemeral,
+                                  logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
+        try await migrated(SQLiteBackend.open(path: path, durability: durability, logger: logger), keyring: keyring, logger: logger)
     }
 
     /// Opens PostgreSQL at `url` (postgres://user:password@host:port/database) and migrates it.
     /// Several nodes may do this at once: migrations serialise on an advisory lock.
-    public static func openPostgres(url: String, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
-        try await migrated(PostgresBackend.connect(url: url, logger: logger), logger: logger)
+    public static func openPostgres(url: String, keyring: MasterKeyring = .ephemeral, logger: Logger = Logger(label: "keyward.store")) async throws -> SQLStore {
+        try await migrated(PostgresBackend.connect(url: url, logger: logger), keyring: keyring, logger: logger)
     }
 
-    /// A store on `backend`, migrated; the backend is closed when migrating fails.
-    private static func migrated(_ backend: any SQLBackend, logger: Logger) async throws -> SQLStore {
-        let store = SQLStore(backend: backend, logger: logger)
+    /// A store on `backend`, migrated, its plaintext secrets sealed; the backend is closed when
+    /// that fails.
+    private static func migrated(_ backend: any SQLBackend, keyring: MasterKeyring, logger: Logger) async throws -> SQLStore {
+        let store = SQLStore(backend: backend, keyring: keyring, logger: logger)
         do {
             try await store.migrate()
+            try await store.sealPlaintextSecrets()
         } catch {
             try? await backend.close()
             throw error

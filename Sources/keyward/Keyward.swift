@@ -18,7 +18,7 @@ struct Keyward: AsyncParsableCommand {
         subcommands: [
             Serve.self, Init.self, Admin.self, ConfigCommand.self, VersionCommand.self, Keys.self, VerifyKey.self, Audit.self, Bench.self, Drill.self, Scan.self,
             ImportCommand.self, InventoryCommand.self, OwnersCommand.self, PolicyCommand.self, FindingsCommand.self,
-            ReviewsCommand.self, ReportCommand.self, WebhooksCommand.self, ConnectorsCommand.self,
+            ReviewsCommand.self, ReportCommand.self, WebhooksCommand.self, ConnectorsCommand.self, MasterKeyCommand.self,
         ]
     )
 

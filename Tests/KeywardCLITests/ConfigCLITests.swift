@@ -16,13 +16,14 @@ struct ConfigCLITests {
         case "prefix": return "acme"
         case "environments": return "prod,dev"
         case "webhooks": return "off"
+        case "webhook_allowed_networks": return "10.0.0.0/8,fd00::/8"
         case "leak_action": return "report"
         case "leak_report_secret": return String(repeating: "z", count: 40)
         case "leak_report_secret_file":
             let path = directory.appendingPathComponent("secrets").path
             try (String(repeating: "y", count: 40) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             return path
-        case "policy", "github_keys_file": return "/nonexistent/\(name)"
+        case "policy", "github_keys_file", "master_key_file", "tls_cert_file", "tls_key_file": return "/nonexistent/\(name)"
         case "anomalies.spike_factor": return "3.5"
         case "trusted_proxies": return "10.0.0.0/8,192.0.2.1"
         case "connectors": return #"[{"name":"aws","kind":"aws-iam","credentials":"env"}]"#

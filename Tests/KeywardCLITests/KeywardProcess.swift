@@ -25,7 +25,7 @@ func keyward(_ arguments: [String], environment: [String: String] = [:], stdin: 
     process.executableURL = URL(fileURLWithPath: KeywardBinary.path)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
-    for (name, value) in environment { env[name] = value }
+    for (name, value) in sharedMasterKey(arguments: arguments, environment: environment).merging(environment, uniquingKeysWith: { $1 }) { env[name] = value }
     process.environment = env
     let out = Pipe()
     let err = Pipe()
@@ -91,7 +91,9 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: KeywardBinary.path)
         process.arguments = ["serve", "--db", database, "--port", "0"] + extraArguments
         var env = ProcessInfo.processInfo.environment
-        for (name, value) in environment { env[name] = value }
+        for (name, value) in sharedMasterKey(arguments: extraArguments, environment: environment).merging(environment, uniquingKeysWith: { $1 }) {
+            env[name] = value
+        }
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -149,3 +151,19 @@ func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory
 }
+
+/// A PostgreSQL deployment must be given a master key file, the same for every node and
+/// command on one database: commands and servers on PostgreSQL get this one, unless a test
+/// names its own. (SQLite deployments create theirs beside the database.)
+func sharedMasterKey(arguments: [String], environment: [String: String]) -> [String: String] {
+    guard arguments.contains("--database-url") || environment["KEYWARD_DATABASE_URL"] != nil else { return [:] }
+    return ["KEYWARD_MASTER_KEY_FILE": testMasterKeyFile]
+}
+
+let testMasterKeyFile: String = {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-test-\(ProcessInfo.processInfo.processIdentifier).key").path
+    let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    _ = FileManager.default.createFile(atPath: path, contents: Data((Data(key).base64EncodedString() + "\n").utf8),
+                                   attributes: [.posixPermissions: 0o600])
+    return path
+}()

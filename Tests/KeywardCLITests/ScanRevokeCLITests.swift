@@ -22,7 +22,7 @@ struct ScanRevokeCLITests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("keyward.db").path
-        let server = try ServerProcess(database: db, environment: ["KEYWARD_WEBHOOK_TIMEOUT_MS": "1000"])
+        let server = try ServerProcess(database: db, environment: ["KEYWARD_WEBHOOK_TIMEOUT_MS": "1000", "KEYWARD_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"])
         defer { server.stop() }
         let admin = try #require(server.bootstrapKey)
         let client = try KeywardClient(baseURL: server.address, token: admin)

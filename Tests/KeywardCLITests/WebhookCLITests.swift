@@ -9,7 +9,7 @@ struct WebhookCLITests {
     func commands() throws {
         let directory = try temporaryDirectory()
         let server = try ServerProcess(database: directory.appendingPathComponent("keyward.db").path,
-                                       environment: ["KEYWARD_WEBHOOK_TIMEOUT_MS": "1000"])
+                                       environment: ["KEYWARD_WEBHOOK_TIMEOUT_MS": "1000", "KEYWARD_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"])
         defer { server.stop() }
         let admin = try #require(server.bootstrapKey)
         let env = ["KEYWARD_ADDR": server.address, "KEYWARD_TOKEN": admin]

@@ -60,7 +60,7 @@ struct DashboardTests {
             let token = try #require(agent.cookies["keyward_session"])
             #expect(try await fixture.node.store.dashboardSession(tokenHash: token, now: fixture.clock.now()) == nil)
             let stored = try #require(try await fixture.node.store.dashboardSession(tokenHash: KeyHash(of: token).hex, now: fixture.clock.now()))
-            #expect(stored.csrfToken.count == 64)
+            #expect(stored.tokenHash.count == 64)
             #expect(!fixture.admin.contains(stored.tokenHash))
 
             let plain = DashboardAgent(client)

@@ -34,7 +34,8 @@ struct WebhookFixture {
     static let admin = Principal.system("test-admin")
 
     /// Short poll; timeouts of 2 s (long enough for a loaded test machine); backoff 1 s doubling
-    /// to 4 s (moved through with the clock).
+    /// to 4 s (moved through with the clock). The receivers listen on loopback, which deliveries
+    /// refuse by default: the tests opt it back in as a deployment would (`webhook_allowed_networks`).
     static func testConfiguration() -> WebhookConfiguration {
         var configuration = WebhookConfiguration()
         configuration.pollMilliseconds = 10
@@ -43,8 +44,11 @@ struct WebhookFixture {
         configuration.connectTimeoutMilliseconds = 2000
         configuration.backoff = WebhookBackoff(baseMilliseconds: 1000, capMilliseconds: 4000, horizonMilliseconds: 4 * 3_600_000)
         configuration.noticeIntervalMilliseconds = 20
+        configuration.targets = loopbackAllowed
         return configuration
     }
+
+    static let loopbackAllowed = OutboundAddressPolicy(allowedNetworks: [CIDR("127.0.0.0/8")!])
 
     static func make(_ backend: TestDatabase = .sqlite, configure: (inout WebhookConfiguration) -> Void = { _ in }) async throws -> WebhookFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keyward-webhooks-\(UUID().uuidString)")
@@ -60,22 +64,23 @@ struct WebhookFixture {
         return fixture
     }
 
-    static func openNode(directory: URL, postgresURL: String?, clock: ManualClock) async throws -> KeywardNode {
+    static func openNode(directory: URL, postgresURL: String?, clock: ManualClock, keyring: MasterKeyring = .ephemeral) async throws -> KeywardNode {
         var configuration = KeywardConfiguration()
         configuration.databasePath = directory.appendingPathComponent("keyward.db").path
         configuration.port = 0
+        configuration.webhooks.targets = loopbackAllowed
         let store: SQLStore
         if let postgresURL {
-            store = try await SQLStore.openPostgres(url: postgresURL)
+            store = try await SQLStore.openPostgres(url: postgresURL, keyring: keyring)
         } else {
-            store = try await SQLStore.openSQLite(path: configuration.databasePath)
+            store = try await SQLStore.openSQLite(path: configuration.databasePath, keyring: keyring)
         }
         return try await KeywardNode(store: store, configuration: configuration, clock: clock)
     }
 
     /// Another node on the same database (a restart, or a second server).
-    func openAnotherNode() async throws -> KeywardNode {
-        let node = try await Self.openNode(directory: directory, postgresURL: postgresURL, clock: clock)
+    func openAnotherNode(keyring: MasterKeyring = .ephemeral) async throws -> KeywardNode {
+        let node = try await Self.openNode(directory: directory, postgresURL: postgresURL, clock: clock, keyring: keyring)
         cleanup.stores.withLock { $0.append(node.store) }
         return node
     }

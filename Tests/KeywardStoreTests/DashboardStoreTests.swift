@@ -84,7 +84,7 @@ struct DashboardStoreTests {
             #expect(Set(exported.map(\.id)).count == 12)
 
             let session = DashboardSession(tokenHash: String(repeating: "a", count: 64), keyID: KeyID(first.id)!, keyHash: KeyHash(of: "x"),
-                                           scopes: ["keyward:read"], csrfToken: String(repeating: "b", count: 64), createdAt: now,
+                                           scopes: ["keyward:read"], createdAt: now,
                                            expiresAt: now.adding(seconds: 60))
             try await fixture.store.createDashboardSession(session, address: "127.0.0.1")
             #expect(try await fixture.store.dashboardSession(tokenHash: session.tokenHash, now: now) == session)

@@ -111,6 +111,8 @@ public struct WebhookBenchmark: Sendable {
         configuration.pollMilliseconds = 5
         configuration.maxInFlight = concurrency
         configuration.noticeIntervalMilliseconds = 3_600_000
+        // The receiver is on loopback, which deliveries refuse unless opted back in.
+        configuration.targets = OutboundAddressPolicy(allowedNetworks: [CIDR("127.0.0.0/8")!])
         let dispatcher = WebhookDispatcher(store: store, configuration: configuration, clock: clock, stats: WebhookStats(), logger: logger)
         let group = ServiceGroup(services: [dispatcher], logger: logger)
         let start = ContinuousClock.now

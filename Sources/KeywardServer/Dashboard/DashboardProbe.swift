@@ -16,9 +16,9 @@ public struct DashboardProbe: Sendable {
         let now = node.clock.now()
         let session = DashboardSession(
             tokenHash: String(repeating: "0", count: 64), keyID: KeyID.random(), keyHash: KeyHash(of: "bench"), scopes: [Scope.admin],
-            csrfToken: DashboardSessions.randomToken(), createdAt: now, expiresAt: now.adding(seconds: 3600))
+            createdAt: now, expiresAt: now.adding(seconds: 3600))
         user = DashboardUser(session: session, principal: Principal(id: session.keyID.description, scopes: [Scope.admin]), owner: "bench",
-                             canWrite: true)
+                             canWrite: true, csrfToken: DashboardSessions.csrfToken(for: session, keyring: node.store.keyring))
     }
 
     /// Drops the cached finding counts, so the next overview counts as after a change.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,7 +17,8 @@ import KeywardStore
 /// and a revoked, disabled or expired key ends its sessions on their next request. The cookie is
 /// HttpOnly, SameSite=Strict, Path=/ui, and Secure when the request came over TLS (as a proxy
 /// says with `X-Forwarded-Proto: https`). Each session has its own CSRF token, which every
-/// state-changing form carries and which is compared in constant time.
+/// state-changing form carries and which is compared in constant time; it is derived from the
+/// master key and the session, not stored.
 struct DashboardSessions: Sendable {
     static let cookieName = "keyward_session"
     /// A double-submit token for the sign-in form itself (there is no session yet to hold one).
@@ -44,7 +46,7 @@ struct DashboardSessions: Sendable {
         if let keyExpiry = entry.expiresAt?.millisecondsSinceEpoch { expires = min(expires, keyExpiry) }
         let session = DashboardSession(
             tokenHash: Self.hash(token), keyID: entry.id, keyHash: entry.hash, scopes: entry.scopes.scopes,
-            csrfToken: Self.randomToken(), createdAt: now, expiresAt: Timestamp(millisecondsSinceEpoch: expires))
+            createdAt: now, expiresAt: Timestamp(millisecondsSinceEpoch: expires))
         try await node.store.createDashboardSession(session, address: context.clientAddress)
         return (token, session)
     }
@@ -133,11 +135,20 @@ struct DashboardSessions: Sendable {
             return .ended(ending)
         }
         let principal = Principal(id: entry.id.description, scopes: entry.scopes.scopes, address: context.clientAddress)
-        return .user(DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write)))
+        return .user(DashboardUser(session: session, principal: principal, owner: entry.owner, canWrite: entry.scopes.grants(Scope.write),
+                                   csrfToken: Self.csrfToken(for: session, keyring: node.store.keyring)))
     }
 
     func end(_ session: DashboardSession, reason: String, at now: Timestamp) async throws {
         try await node.store.deleteDashboardSession(tokenHash: session.tokenHash, keyID: session.keyID, reason: reason, at: now)
+    }
+
+    /// A session's CSRF token: the HMAC-SHA256 of its token hash under a key derived from the
+    /// master key, so it need not be stored (a copy of the database yields none) and is the same
+    /// on every node.
+    static func csrfToken(for session: DashboardSession, keyring: MasterKeyring) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(session.tokenHash.utf8), using: keyring.derivedKey(purpose: "dashboard csrf"))
+        return Hex.encode(mac)
     }
 
     /// Refuses a state-changing form without the session's CSRF token.

@@ -11,6 +11,7 @@ struct DashboardUser: Sendable {
     /// keyward:write or keyward:admin. Read-only users see every page but no action.
     let canWrite: Bool
 
-    var csrfToken: String { session.csrfToken }
+    /// The session's CSRF token (``DashboardSessions/csrfToken(for:keyring:)``).
+    let csrfToken: String
     var keyID: String { session.keyID.description }
 }

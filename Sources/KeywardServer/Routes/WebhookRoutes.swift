@@ -14,14 +14,15 @@ enum WebhookRoutes {
             APIRoute(.post, "/v1/webhooks", scope: "keyward:write") { request, context, credential in
                 let body = try await JSONBody.decode(WebhookCreateBody.self, from: request, context: context, allowed: WebhookCreateBody.members)
                 let validated = try WebhookSubscriptionRequest(url: body.url, events: body.events, owner: body.owner, description: body.description)
+                try WebhookTarget.checkLiteral(url: validated.url, policy: node.configuration.webhooks.targets)
                 let (subscription, secret) = try await store.createWebhook(validated, by: credential!.principal, at: clock.now())
                 return try JSONBody.response(CreatedWebhookObject(subscription: subscription, secret: secret), status: .created)
             },
-            APIRoute(.get, "/v1/webhooks", scope: "keyward:read") { _, _, _ in
-                try JSONBody.response(WebhookList(webhooks: try await store.webhooks()))
+            APIRoute(.get, "/v1/webhooks", scope: "keyward:read") { _, _, credential in
+                try JSONBody.response(WebhookList(webhooks: try await store.webhooks().map { shown($0, to: credential) }))
             },
-            APIRoute(.get, "/v1/webhooks/{id}", scope: "keyward:read") { _, context, _ in
-                try JSONBody.response(try await store.webhook(id: try context.webhookID()))
+            APIRoute(.get, "/v1/webhooks/{id}", scope: "keyward:read") { _, context, credential in
+                try JSONBody.response(shown(try await store.webhook(id: try context.webhookID()), to: credential))
             },
             APIRoute(.patch, "/v1/webhooks/{id}", scope: "keyward:write") { request, context, credential in
                 let id = try context.webhookID()
@@ -59,6 +60,16 @@ enum WebhookRoutes {
                     subscriptionID: try context.webhookID(), deliveryID: delivery, by: credential!.principal, at: clock.now()), status: .accepted)
             },
         ]
+    }
+
+    /// A subscription as a caller may see it: a reader (no `keyward:write`) sees only the URL's
+    /// origin, as the audit log shows it, because a URL's path or query is often itself the
+    /// receiver's credential.
+    static func shown(_ subscription: WebhookSubscription, to credential: Credential?) -> WebhookSubscription {
+        if let principal = credential?.principal, principal.isAdmin || principal.has("keyward:write") { return subscription }
+        var shown = subscription
+        shown.url = WebhookSubscriptionRequest.origin(of: subscription.url)
+        return shown
     }
 
     static func isIdentifier(_ text: String, prefix: String) -> Bool {

@@ -47,9 +47,7 @@ public struct WebhookDispatcher: Service {
     }
 
     public func run() async throws {
-        let client = WebhookSender.makeClient(configuration)
-        let sender = WebhookSender(client: client, timeout: .milliseconds(configuration.requestTimeoutMilliseconds),
-                                   maxResponseBytes: configuration.maxResponseBytes, clock: clock)
+        let sender = WebhookSender(configuration, clock: clock)
         let inbox = Inbox()
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let poll = Duration.milliseconds(configuration.pollMilliseconds)
@@ -84,11 +82,10 @@ public struct WebhookDispatcher: Service {
             wake.yield()
         }
         // Every attempt has finished (each is bounded by the timeout): record them, hand the
-        // lease over, and close the client.
+        // lease over.
         await record(inbox, state: &state)
         if state.leader { try? await store.releaseWebhookLease(holder: holder) }
         stats.setDispatching(false)
-        try? await client.shutdown()
         logger.info("webhook dispatcher stopped", metadata: ["holder": .string(holder)])
     }
 

@@ -89,6 +89,7 @@ public enum Migrations {
         KeyClassMigration.migration,
         OwnerAliasMigration.migration,
         ConnectorMigration.migration,
+        DashboardCSRFMigration.migration,
     ]
 
     // The highest version, wherever it sits in the list (lanes append their migrations in any order).

@@ -1,6 +1,7 @@
 import KeywardCore
 
-/// A signed-in dashboard user, as stored: the session token is known only by its hash.
+/// A signed-in dashboard user, as stored: the session token is known only by its hash. Its CSRF
+/// token is not stored: it is derived from the master key and the token's hash when needed.
 public struct DashboardSession: Sendable, Equatable {
     /// SHA-256 (hex) of the session token the browser holds in its cookie.
     public var tokenHash: String
@@ -9,17 +10,14 @@ public struct DashboardSession: Sendable, Equatable {
     public var keyHash: KeyHash
     /// The credential's scopes at sign-in; each request re-reads them from the verify index.
     public var scopes: [String]
-    /// Sent back with every state-changing form; compared in constant time.
-    public var csrfToken: String
     public var createdAt: Timestamp
     public var expiresAt: Timestamp
 
-    public init(tokenHash: String, keyID: KeyID, keyHash: KeyHash, scopes: [String], csrfToken: String, createdAt: Timestamp, expiresAt: Timestamp) {
+    public init(tokenHash: String, keyID: KeyID, keyHash: KeyHash, scopes: [String], createdAt: Timestamp, expiresAt: Timestamp) {
         self.tokenHash = tokenHash
         self.keyID = keyID
         self.keyHash = keyHash
         self.scopes = scopes
-        self.csrfToken = csrfToken
         self.createdAt = createdAt
         self.expiresAt = expiresAt
     }

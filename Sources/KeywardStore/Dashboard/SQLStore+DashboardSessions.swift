@@ -11,9 +11,9 @@ extension SQLStore {
         try await backend.write { db in
             try await db.raw("DELETE FROM dashboard_sessions WHERE expires_at <= \(bind: session.createdAt.millisecondsSinceEpoch)").run()
             try await db.raw("""
-                INSERT INTO dashboard_sessions (token_hash, key_id, key_hash, scopes, csrf_token, created_at, expires_at) VALUES
+                INSERT INTO dashboard_sessions (token_hash, key_id, key_hash, scopes, created_at, expires_at) VALUES
                 (\(bind: session.tokenHash), \(bind: session.keyID.description), \(bind: session.keyHash.hex), \(bind: scopes),
-                \(bind: session.csrfToken), \(bind: session.createdAt.millisecondsSinceEpoch), \(bind: session.expiresAt.millisecondsSinceEpoch))
+                \(bind: session.createdAt.millisecondsSinceEpoch), \(bind: session.expiresAt.millisecondsSinceEpoch))
                 """).run()
             var details: [String: JSONValue] = ["expires_at": .string(session.expiresAt.iso8601)]
             if let address { details["source_address"] = .string(address) }
@@ -27,7 +27,7 @@ extension SQLStore {
     public func dashboardSession(tokenHash: String, now: Timestamp) async throws -> DashboardSession? {
         let row = try await backend.read { db in
             try await db.raw("""
-                SELECT token_hash, key_id, key_hash, scopes, csrf_token, created_at, expires_at FROM dashboard_sessions \
+                SELECT token_hash, key_id, key_hash, scopes, created_at, expires_at FROM dashboard_sessions \
                 WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now.millisecondsSinceEpoch)
                 """).first()
         }
@@ -38,7 +38,7 @@ extension SQLStore {
         }
         return DashboardSession(
             tokenHash: try row.text("token_hash"), keyID: keyID, keyHash: keyHash,
-            scopes: try ColumnJSON.strings(try row.text("scopes"), column: "scopes"), csrfToken: try row.text("csrf_token"),
+            scopes: try ColumnJSON.strings(try row.text("scopes"), column: "scopes"),
             createdAt: try row.timestamp("created_at"), expiresAt: try row.timestamp("expires_at"))
     }
 

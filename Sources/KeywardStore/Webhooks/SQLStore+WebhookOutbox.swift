@@ -19,8 +19,10 @@ public struct DueWebhookDelivery: Sendable {
     public var subscriptionID: String
     public var subject: String
     public var url: String
-    /// The subscription's `whsec_…` secret: kept in memory only for the attempt.
-    public var secret: String
+    /// The subscription's `whsec_…` secret, opened from its sealed form for the attempt and kept
+    /// in memory only for it; an error when this node's master keys do not open it (the attempt
+    /// then fails with that reason).
+    public var secret: Result<String, SealedSecretError>
     public var payload: String
     public var attempts: Int
     public var giveUpAt: Timestamp?
@@ -219,14 +221,17 @@ extension SQLStore {
         try await backend.read { db in
             // Subscriptions are few (at most 100): read them whole, and keep the delivery query
             // on one table, where it walks `webhook_deliveries_due` in order and stops at `limit`.
-            var targets: [String: (url: String, secret: String)] = [:]
+            var targets: [String: (url: String, secret: Result<String, SealedSecretError>)] = [:]
+            let keyring = self.keyring
             var paused: [String] = []
             for row in try await db.raw("SELECT id, url, secret, paused FROM webhook_subscriptions").all() {
                 let id = try row.decode(column: "id", as: String.self)
                 if try row.decode(column: "paused", as: Int.self) != 0 {
                     paused.append(id)
                 } else {
-                    targets[id] = (try row.decode(column: "url", as: String.self), try row.decode(column: "secret", as: String.self))
+                    let sealed = try row.decode(column: "secret", as: String.self)
+                    targets[id] = (try row.decode(column: "url", as: String.self),
+                                   Result { () throws(SealedSecretError) in try keyring.open(sealed, context: Self.webhookSecretContext(id)) })
                 }
             }
             guard !targets.isEmpty else { return [] }

@@ -9,12 +9,13 @@ extension SQLStore {
     static let webhookColumns = "id, url, events, owner, description, paused, after_seq, created_by, created_at, updated_at"
 
     /// Creates a subscription with a new signing secret; returns both. The secret is returned
-    /// here only.
+    /// here only, and stored sealed under the master key (``MasterKeyring``).
     public func createWebhook(_ request: WebhookSubscriptionRequest, by principal: Principal, at now: Timestamp) async throws
         -> (subscription: WebhookSubscription, secret: String) {
         let flavor = backend.flavor
         let id = "whk_" + String(KeyID.random().description.dropFirst(4))
         let secret = WebhookSignature.generateSecret()
+        let sealed = keyring.seal(secret, context: Self.webhookSecretContext(id))
         let events = JSONValue.array(request.events.map { .string($0.rawValue) }).canonicalJSON
         return try await backend.write { db in
             let count = try await db.raw("SELECT COUNT(*) AS n FROM webhook_subscriptions").first()?.decode(column: "n", as: Int.self) ?? 0
@@ -36,7 +37,8 @@ extension SQLStore {
             try await db.raw("""
                 INSERT INTO webhook_subscriptions (\(unsafeRaw: Self.webhookColumns), secret) VALUES (\(bind: id), \(bind: request.url), \
                 \(bind: events), \(bind: request.owner), \(bind: request.description), 0, \(bind: subscription.afterSequence), \
-                \(bind: principal.id), \(bind: now.millisecondsSinceEpoch), \(bind: now.millisecondsSinceEpoch), \(bind: secret))
+                \(bind: principal.id), \(bind: now.millisecondsSinceEpoch), \(bind: now.millisecondsSinceEpoch), \
+                \(bind: sealed))
                 """).run()
             return (subscription, secret)
         }

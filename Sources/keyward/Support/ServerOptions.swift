@@ -12,6 +12,7 @@ import KeywardSettings
 struct ServerOptions: ParsableArguments {
     @Option(help: .setting("db")) var db: String?
     @Option(help: .setting("database_url")) var databaseURL: String?
+    @Option(help: .setting("master_key_file")) var masterKeyFile: String?
     @Option(help: .setting("host")) var host: String?
     @Option(help: .setting("port")) var port: String?
     @Option(help: .setting("max_body_bytes")) var maxBodyBytes: String?
@@ -23,6 +24,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .setting("max_connections")) var maxConnections: String?
     @Option(help: .setting("verify_buffer_bytes")) var verifyBufferBytes: String?
     @Option(help: .setting("trusted_proxies")) var trustedProxies: String?
+    @Option(help: .setting("tls_cert_file")) var tlsCert: String?
+    @Option(help: .setting("tls_key_file")) var tlsKey: String?
     @Option(help: .setting("prefix")) var prefix: String?
     @Option(help: .setting("environments")) var environments: String?
     @Option(help: .setting("policy")) var policy: String?
@@ -45,6 +48,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: .setting("webhook_retry_hours")) var webhookRetryHours: String?
     @Option(help: .setting("webhook_timeout_ms")) var webhookTimeoutMs: String?
     @Option(help: .setting("webhook_concurrency")) var webhookConcurrency: String?
+    @Option(help: .setting("webhook_allowed_networks")) var webhookAllowedNetworks: String?
     @Option(help: .setting("github_keys_file")) var githubKeys: String?
     @Option(help: .setting("leak_report_secret")) var leakReportSecret: String?
     @Option(help: .setting("leak_report_secret_file")) var leakReportSecretFile: String?

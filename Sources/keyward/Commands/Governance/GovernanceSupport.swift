@@ -28,6 +28,10 @@ enum GovernanceFailure {
             Output.error(error.description)
         } catch let error as GovernanceCommandError {
             Output.error(error.description)
+        } catch let error as SealedSecretError {
+            Output.error(error.description)
+        } catch let error as MasterKeyError {
+            Output.error(error.description)
         } catch let error as ConfigurationError {
             for problem in error.problems { Output.error(problem.description) }
         }
