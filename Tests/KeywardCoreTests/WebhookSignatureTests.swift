@@ -78,6 +78,6 @@ struct WebhookSignatureTests {
         #expect(try WebhookEventType.parse(["key.revoked", "finding.opened"]) == [.findingOpened, .keyRevoked])
         #expect(throws: KeywardError.self) { try WebhookEventType.parse(["key.nope"]) }
         #expect(throws: KeywardError.self) { try WebhookEventType.parse([]) }
-        #expect(WebhookEventType.allCases.count == 9)
+        #expect(WebhookEventType.allCases.count == 10)
     }
 }

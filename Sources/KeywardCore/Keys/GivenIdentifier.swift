@@ -39,7 +39,7 @@ public struct GivenIdentifier: Sendable {
     public static let subject = GivenIdentifier(kind: "credential id", echoLimit: 80)
     public static let importKind = GivenIdentifier(kind: "import kind", noun: "kind")
     /// A connector's name (at most 64 characters).
-    public static let connectorName = GivenIdentifier(kind: "connector name", noun: "name", echoLimit: 64)
+    public static let connectorName = GivenIdentifier(kind: "connector name", noun: "name")
     /// An inventory record's id (`inv_` + 24 hex digits).
     public static let recordID = GivenIdentifier(kind: "inventory record id")
 

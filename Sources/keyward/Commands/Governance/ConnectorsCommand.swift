@@ -17,7 +17,7 @@ struct ConnectorsCommand: AsyncParsableCommand {
         discussion: """
             Connectors are declared in the configuration file (connectors: [{name, kind, credentials, …}], docs/governance.md).
             A sync writes the inventory exactly as importing the provider's exports would; a failed read changes nothing.
-            Through a server (KEYWARD_ADDR, KEYWARD_TOKEN), or offline with --db/--database-url and the configuration
+            Through a server (KEYWARD_ADDR, KEYWARD_TOKEN), or offline with --db/--database-url and the configuration \
             file (--config or KEYWARD_CONFIG), the connector's credential then read by this process.
             """,
         subcommands: [List.self, Sync.self]

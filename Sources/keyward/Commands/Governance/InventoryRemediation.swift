@@ -70,8 +70,9 @@ struct DeactivateDrill: AsyncParsableCommand {
         abstract: "Measure create-canary → deactivate → provider says inactive, through a connector (exit 1 when the SLO is missed).",
         discussion: """
             keyward drill deactivate --connector aws-prod --rounds 50
+
             aws-iam: the canary is an access key of the IAM user keyward-drill-canary (create it first; docs/governance.md).
-            Runs against the deployment's database (--db/--database-url or the configuration); the result is stored
+            Runs against the deployment's database (--db/--database-url or the configuration); the result is stored \
             (drill.completed) and canaries are deleted afterwards.
             """
     )
